@@ -1,0 +1,81 @@
+import http from 'node:http';
+
+/**
+ * A small JSON client over node:http with kept-alive connections: the demo's and the bench's load
+ * generator, and the audit's reader in --url mode. Every request has a timeout; a response larger than
+ * `responseBytesMax` is cut off with an error rather than buffered without end.
+ */
+export interface JsonResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+}
+
+export const requestTimeoutMsDefault = 30_000;
+export const responseBytesMax = 64 * 1024 * 1024;
+
+export class HttpJsonClient {
+  private readonly agent: http.Agent;
+  private readonly base: URL;
+
+  constructor(baseUrl: string, options: { sockets?: number } = {}) {
+    this.base = new URL(baseUrl);
+    if (this.base.protocol !== 'http:') throw new Error(`only http: URLs are supported here, got ${this.base.protocol}`);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.sockets ?? 8 });
+  }
+
+  get(path: string, timeoutMs = requestTimeoutMsDefault): Promise<JsonResponse> {
+    return this.request('GET', path, undefined, timeoutMs);
+  }
+
+  post(path: string, body: unknown, timeoutMs = requestTimeoutMsDefault): Promise<JsonResponse> {
+    return this.request('POST', path, Buffer.from(JSON.stringify(body)), timeoutMs);
+  }
+
+  request(method: string, path: string, payload: Buffer | undefined, timeoutMs: number): Promise<JsonResponse> {
+    const url = new URL(path, this.base);
+    return new Promise((resolvePromise, reject) => {
+      const req = http.request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          headers: payload === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', 'content-length': payload.length, accept: 'application/json' },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes > responseBytesMax) {
+              req.destroy(new Error(`response larger than ${responseBytesMax} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = undefined;
+            if ((res.headers['content-type'] ?? '').includes('json') && text.length > 0) {
+              try {
+                body = JSON.parse(text);
+              } catch {
+                body = undefined;
+              }
+            }
+            resolvePromise({ status: res.statusCode ?? 0, body, text });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalBytes } from '../jcs.js';
+import { limits } from '../limits.js';
+import { amountCentsMax } from '../money.js';
+
+/**
+ * A payment's basket: what was bought. Personal data (what a household buys with food aid), so it never
+ * enters the log. The log holds only SHA-256(domain || salt || JCS(lines)); the salt and lines are kept
+ * beside the log for authorised roles and can be erased on request without breaking verification. The
+ * random salt stops anyone from confirming a guessed basket against the public hash.
+ */
+export const basketHashDomain = 'caisse-basket-v1\n';
+export const basketSaltBytes = 16;
+
+export const basketLineSchema = z.strictObject({
+  /** The code as scanned (EAN, variable-measure code, PLU). */
+  code: z.string().min(1).max(32),
+  label: z.string().min(1).max(120),
+  /** Pieces; absent for weighed products. */
+  quantity: z.int().min(1).max(10_000).optional(),
+  weightGrams: z.int().min(1).max(1_000_000).optional(),
+  totalCents: z.int().min(0).max(amountCentsMax),
+  /** The part of this line the caisse pays from the allowance. */
+  caisseCents: z.int().min(0).max(amountCentsMax),
+  eligible: z.boolean(),
+  /** Reason codes for ineligibility or a partial share ("alcohol", "non-food"…). */
+  reasons: z.array(z.string().min(1).max(40)).max(16),
+});
+export const basketLinesSchema = z.array(basketLineSchema).min(1).max(limits.basketLinesMax);
+export const basketSchema = z.strictObject({
+  salt: z.string().length(24).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
+  lines: basketLinesSchema,
+});
+
+export type BasketLine = z.infer<typeof basketLineSchema>;
+export type Basket = z.infer<typeof basketSchema>;
+
+export function basketHash(saltBase64: string, lines: readonly BasketLine[]): string {
+  return createHash('sha256')
+    .update(basketHashDomain)
+    .update(Buffer.from(saltBase64, 'base64'))
+    .update(canonicalBytes(lines))
+    .digest('base64');
+}
+
+export function basketTotals(lines: readonly BasketLine[]): { totalCents: number; caisseCents: number } {
+  let totalCents = 0;
+  let caisseCents = 0;
+  for (const line of lines) {
+    totalCents += line.totalCents;
+    caisseCents += line.caisseCents;
+  }
+  return { totalCents, caisseCents };
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { canonicalBytes } from '../jcs.js';
+import { keyIdOf, signBytes, verifyBytes, type SigningKey } from '../ed25519.js';
+import type { EntryBody, SignedEntry } from './schema.js';
+
+/**
+ * What a signer signs: a named, versioned domain string, then the RFC 8785 (JCS) bytes of the body.
+ * The domain string keeps an entry signature from ever being valid as a checkpoint or rules signature.
+ */
+export const entrySignatureDomain = 'caisse-entry-v1\n';
+const domainBytes = new TextEncoder().encode(entrySignatureDomain);
+
+export function entrySigningMessage(body: EntryBody): Uint8Array {
+  const jcs = canonicalBytes(body);
+  const message = new Uint8Array(domainBytes.length + jcs.length);
+  message.set(domainBytes, 0);
+  message.set(jcs, domainBytes.length);
+  return message;
+}
+
+export function signEntry(body: EntryBody, keys: readonly SigningKey[]): SignedEntry {
+  if (keys.length === 0) throw new Error('an entry needs at least one signature');
+  const message = entrySigningMessage(body);
+  return {
+    body,
+    signatures: keys.map((key) => ({
+      keyId: keyIdOf(key.publicKey),
+      signature: Buffer.from(signBytes(key, message)).toString('base64'),
+    })),
+  };
+}
+
+export function verifyEntrySignature(message: Uint8Array, publicKey: Uint8Array, signatureBase64: string): boolean {
+  return verifyBytes(publicKey, message, Buffer.from(signatureBase64, 'base64'));
+}
+
+/** SHA-256 of the body's JCS bytes: how the ledger recognises the same request sent twice. */
+export function entryBodyHash(body: EntryBody): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(canonicalBytes(body)).digest());
+}

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { CaisseError } from '../../domain/error-spec.js';
+import type { SigningKey } from '../../domain/ed25519.js';
+import { basketHash, basketTotals, type Basket } from '../../domain/entry/basket.js';
+import { entryBodyHash, verifyEntrySignature } from '../../domain/entry/sign.js';
+import type { SignedEntry } from '../../domain/entry/schema.js';
+import { limits } from '../../domain/limits.js';
+import { canonicalJson } from '../../domain/jcs.js';
+import { ledgerError } from '../errors.js';
+import { encodeLeaf, type SealedEntry } from '../formats/leaf.js';
+import { receiptFormatVersion, type Receipt } from '../formats/receipt.js';
+import { signCheckpoint } from '../formats/checkpoint.js';
+import { inclusionProof } from '../merkle/inclusion.js';
+import { rootAt } from '../merkle/subtree-root.js';
+import { leafHash } from '../merkle/rfc6962.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import { appendLeafNodes } from '../store/tree-nodes.js';
+import { applyEntry } from './apply.js';
+import type { KeyState } from './state.js';
+
+export interface LedgerConfig {
+  /** The log's origin line: names this log in every checkpoint. */
+  readonly origin: string;
+  readonly clockWindowMs: number;
+  /** The ledger's clock; tests pass a deterministic one. */
+  readonly nowMs?: () => number;
+}
+
+export interface Submission {
+  readonly entry: SignedEntry;
+  /** A payment's lines and salt; kept beside the log, never in it. */
+  readonly basket?: Basket;
+  /**
+   * Set by a caller that already verified every signature against the registered key of its key id
+   * (the batch endpoint does so in a pool of worker threads, on every core). Key ids are derived from
+   * the public keys, so an id never names another key; revocation is still checked at apply time.
+   */
+  readonly signaturesVerified?: boolean;
+}
+
+export type Outcome = { readonly ok: true; readonly receipt: Receipt } | { readonly ok: false; readonly error: CaisseError };
+
+interface Pending {
+  readonly submission: Submission;
+  readonly done: (outcome: Outcome) => void;
+}
+
+/**
+ * The ledger: applies signed entries to the state and seals them into the Merkle log.
+ *
+ * Group commit: submissions that arrive together (in the same turn of the event loop, up to
+ * `groupEntriesMax`) share one SQLite transaction and one signed checkpoint; none is acknowledged before
+ * that transaction has committed (WAL, synchronous=FULL), so an acknowledged entry survives a crash.
+ */
+export class Ledger {
+  readonly store: SqliteStore;
+  readonly origin: string;
+  private readonly key: SigningKey;
+  private readonly clockWindowMs: number;
+  private readonly nowMs: () => number;
+  private readonly queue: Pending[] = [];
+  private flushScheduled = false;
+  private size: number;
+
+  constructor(store: SqliteStore, ledgerKey: SigningKey, config: LedgerConfig) {
+    this.store = store;
+    this.key = ledgerKey;
+    this.origin = config.origin;
+    this.clockWindowMs = config.clockWindowMs;
+    this.nowMs = config.nowMs ?? Date.now;
+    this.size = store.size();
+    this.checkStoredCheckpoint();
+  }
+
+  /**
+   * Before signing anything new on top of the stored tree, check that the tree still has the root of
+   * the last checkpoint signed: the log never signs two checkpoints that are not consistent.
+   */
+  private checkStoredCheckpoint(): void {
+    const latest = this.store.latestCheckpoint();
+    if (latest === undefined) {
+      assert.equal(this.size, 0, 'a non-empty log without a checkpoint');
+      return;
+    }
+    assert.equal(latest.size, this.size, `the log has ${this.size} leaves, its last checkpoint ${latest.size}`);
+    const root = rootAt(this.size, this.getNode);
+    assert.ok(Buffer.from(root).equals(Buffer.from(latest.root)), 'stored tree does not match the last signed checkpoint');
+  }
+
+  private readonly getNode = (level: number, index: number): Uint8Array => {
+    const hash = this.store.node(level, index);
+    assert.ok(hash !== undefined, `missing tree node ${level}/${index}`);
+    return hash;
+  };
+
+  treeSize(): number {
+    return this.size;
+  }
+
+  /** Queues one submission for the next group commit. */
+  submit(submission: Submission): Promise<Outcome> {
+    if (this.queue.length >= limits.queueEntriesMax) return Promise.resolve({ ok: false, error: ledgerError('LEDGER_OVERLOADED') });
+    return new Promise((done) => {
+      this.queue.push({ submission, done });
+      this.scheduleFlush();
+    });
+  }
+
+  submitMany(submissions: readonly Submission[]): Promise<Outcome[]> {
+    return Promise.all(submissions.map((s) => this.submit(s)));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const group = this.queue.splice(0, limits.groupEntriesMax);
+      let outcomes: Outcome[];
+      try {
+        outcomes = this.appendGroup(group.map((p) => p.submission));
+      } catch (e) {
+        const error = e instanceof CaisseError ? e : ledgerError('LEDGER_INTERNAL', (e as Error).message);
+        outcomes = group.map(() => ({ ok: false, error }));
+      }
+      group.forEach((p, i) => p.done(outcomes[i] ?? { ok: false, error: ledgerError('LEDGER_INTERNAL') }));
+      if (this.queue.length > 0) this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Applies a group of submissions in one transaction and signs one checkpoint for it. Each refused
+   * submission is rolled back alone (a savepoint each) and answered with its error code; the others go on.
+   */
+  appendGroup(submissions: readonly Submission[]): Outcome[] {
+    assert.ok(submissions.length <= limits.groupEntriesMax);
+    const ledgerTimeMs = this.nowMs();
+    const results: ({ index: number; replayed: boolean; flags: readonly 'offline'[] } | CaisseError)[] = [];
+    const sizeBefore = this.size;
+    this.store.transaction(() => {
+      for (const submission of submissions) {
+        try {
+          results.push(this.store.db.transaction(() => this.appendOne(submission, ledgerTimeMs))());
+        } catch (e) {
+          if (!(e instanceof CaisseError)) throw e;
+          results.push(e);
+        }
+      }
+      if (this.size > sizeBefore) {
+        const root = rootAt(this.size, this.getNode);
+        const note = signCheckpoint({ origin: this.origin, size: this.size, rootHash: root, extensions: [] }, this.key);
+        this.store.insertCheckpoint({ size: this.size, root, note, signedAtMs: ledgerTimeMs });
+      }
+    });
+    const checkpoint = this.store.latestCheckpoint();
+    return results.map((r): Outcome => {
+      if (r instanceof CaisseError) return { ok: false, error: r };
+      assert.ok(checkpoint !== undefined);
+      return { ok: true, receipt: this.receiptFor(r.index, checkpoint.size, checkpoint.note, r.replayed) };
+    });
+  }
+
+  private appendOne(submission: Submission, ledgerTimeMs: number): { index: number; replayed: boolean; flags: readonly 'offline'[] } {
+    const { entry, basket } = submission;
+    const bodyHash = entryBodyHash(entry.body);
+    const existing = this.store.logById(entry.body.id);
+    if (existing !== undefined) {
+      if (!Buffer.from(existing.bodyHash).equals(Buffer.from(bodyHash))) throw ledgerError('LEDGER_ID_CONFLICT', entry.body.id);
+      return { index: existing.index, replayed: true, flags: [] };
+    }
+    checkBasket(submission);
+    const index = this.size;
+    const { flags } = applyEntry(this.store, entry, {
+      index,
+      ledgerTimeMs,
+      clockWindowMs: this.clockWindowMs,
+      verifySignature: submission.signaturesVerified === true ? alreadyVerified : verifyWithKey,
+    });
+    const sealed: SealedEntry = flags.length > 0 ? { ...entry, index, ledgerTimeMs, flags } : { ...entry, index, ledgerTimeMs };
+    const leaf = encodeLeaf(sealed);
+    const hash = leafHash(leaf);
+    this.store.appendLeaf({ index, entryId: entry.body.id, bodyHash, type: entry.body.type, ledgerTimeMs, leaf });
+    appendLeafNodes(this.store, index, hash);
+    if ('postings' in entry.body) this.store.insertPostings(index, entry.body.postings);
+    if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, canonicalJson(basket.lines));
+    this.size = index + 1;
+    return { index, replayed: false, flags };
+  }
+
+  receiptFor(index: number, treeSize: number, checkpoint: string, replayed: boolean): Receipt {
+    const row = this.store.logAt(index);
+    assert.ok(row !== undefined && index < treeSize);
+    const hash = this.getNode(0, index);
+    const proof = inclusionProof(index, treeSize, this.getNode);
+    const flags = row.leaf.length > 0 ? leafFlags(row.leaf) : [];
+    return {
+      v: receiptFormatVersion,
+      origin: this.origin,
+      entryId: row.entryId,
+      index,
+      leafHash: Buffer.from(hash).toString('base64'),
+      ledgerTimeMs: row.ledgerTimeMs,
+      treeSize,
+      inclusionProof: proof.map((h) => Buffer.from(h).toString('base64')),
+      checkpoint,
+      ...(flags.length > 0 ? { flags } : {}),
+      ...(replayed ? { replayed: true as const } : {}),
+    };
+  }
+
+  /** A receipt for an entry already in the log, against the latest checkpoint. */
+  receiptForIndex(index: number): Receipt | undefined {
+    const checkpoint = this.store.latestCheckpoint();
+    if (checkpoint === undefined || index >= checkpoint.size) return undefined;
+    return this.receiptFor(index, checkpoint.size, checkpoint.note, false);
+  }
+}
+
+const alreadyVerified = (): boolean => true;
+const verifyWithKey = (message: Uint8Array, key: KeyState, signatureBase64: string): boolean =>
+  verifyEntrySignature(message, key.publicKey, signatureBase64);
+
+/** The offline flag is rare: a substring test avoids parsing every leaf when building receipts. */
+function leafFlags(leaf: Uint8Array): 'offline'[] {
+  return Buffer.from(leaf).includes('"flags":["offline"]') ? ['offline'] : [];
+}
+
+/**
+ * A payment comes with its basket: the lines must hash to the summary the till signed, and add up to
+ * the amounts it claims. Other entries carry no basket.
+ */
+function checkBasket(submission: Submission): void {
+  const { entry, basket } = submission;
+  const body = entry.body;
+  if (body.type !== 'payment') {
+    if (basket !== undefined) throw ledgerError('LEDGER_BASKET_MISMATCH', `a ${body.type} carries no basket`);
+    return;
+  }
+  if (basket === undefined) throw ledgerError('LEDGER_BASKET_MISMATCH', 'a payment comes with its basket lines');
+  if (basketHash(basket.salt, basket.lines) !== body.basket.hash) throw ledgerError('LEDGER_BASKET_MISMATCH', 'lines do not hash to basket.hash');
+  const totals = basketTotals(basket.lines);
+  if (basket.lines.length !== body.basket.lineCount) throw ledgerError('LEDGER_BASKET_MISMATCH', `${basket.lines.length} lines, summary says ${body.basket.lineCount}`);
+  if (totals.totalCents !== body.basket.totalCents) throw ledgerError('LEDGER_BASKET_MISMATCH', `lines total ${totals.totalCents}, summary ${body.basket.totalCents}`);
+  if (totals.caisseCents !== body.amountCents) throw ledgerError('LEDGER_BASKET_MISMATCH', `lines give the caisse ${totals.caisseCents}, payment is ${body.amountCents}`);
+}

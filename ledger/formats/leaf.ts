@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { canonicalBytes } from '../../domain/jcs.js';
+import { entryBodySchema, entrySignatureSchema, type SignedEntry } from '../../domain/entry/schema.js';
+import { limits } from '../../domain/limits.js';
+
+/**
+ * A leaf of the Merkle log: the JCS bytes of a sealed entry.
+ *
+ *   { "body": {…}, "flags": ["offline"]?, "index": N, "ledgerTimeMs": T, "signatures": [{keyId, signature}…] }
+ *
+ * The body and signatures are exactly what the signer sent; the ledger adds the index, its own time and
+ * flags (`offline`: a till entry created outside the clock window, accepted late). Leaf hash:
+ * SHA-256(0x00 || leaf) (RFC 6962). See docs/formats/leaf.md.
+ */
+export interface SealedEntry extends SignedEntry {
+  readonly index: number;
+  readonly ledgerTimeMs: number;
+  readonly flags?: readonly 'offline'[];
+}
+
+const sealedEntrySchema = z.strictObject({
+  body: entryBodySchema,
+  signatures: z.array(entrySignatureSchema).min(1).max(limits.signaturesMax),
+  index: z.int().min(0),
+  ledgerTimeMs: z.int().min(0),
+  flags: z.array(z.literal('offline')).min(1).max(1).optional(),
+});
+
+export function encodeLeaf(sealed: SealedEntry): Uint8Array {
+  return canonicalBytes(sealed);
+}
+
+export class LeafFormatError extends Error {}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses and validates a leaf, and checks it is in canonical form (the same value has one leaf). */
+export function decodeLeaf(leaf: Uint8Array): SealedEntry {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(leaf));
+  } catch (e) {
+    throw new LeafFormatError(`leaf is not UTF-8 JSON: ${(e as Error).message}`);
+  }
+  const parsed = sealedEntrySchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LeafFormatError(`leaf does not match the format: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
+  }
+  const sealed = parsed.data as SealedEntry;
+  const again = canonicalBytes(sealed);
+  if (Buffer.compare(Buffer.from(again), Buffer.from(leaf)) !== 0) throw new LeafFormatError('leaf is not in canonical (JCS) form');
+  return sealed;
+}

@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { generateSigningKey, keyIdOf, type SigningKey } from '../domain/ed25519.js';
+import { readKeyFile, writeFileAtomic, writeKeyFile } from '../domain/key-file.js';
+import { limits } from '../domain/limits.js';
+import { signEntry } from '../domain/entry/sign.js';
+import type { EntryBody, KeyRegistration, KeyRole } from '../domain/entry/schema.js';
+import { entryFormatVersion } from '../domain/entry/schema.js';
+import { Ledger } from './core/ledger.js';
+import { ledgerError } from './errors.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+/**
+ * A ledger's data directory:
+ *   ledger.sqlite          the log and its state (WAL beside it)
+ *   ledger.json            configuration (origin, clock window)
+ *   keys/<role>.key        the ledger's, committee's, operator's and Moneko's secret keys (0600)
+ *   keys/tills/<till>.key  till keys made by the demo
+ *   basket-reader.token    bearer token for reading basket lines over HTTP (0600)
+ */
+export const homeFiles = {
+  database: 'ledger.sqlite',
+  config: 'ledger.json',
+  keys: 'keys',
+  basketToken: 'basket-reader.token',
+} as const;
+
+export const defaultOrigin = 'cca44.caisse.local/ledger';
+
+export const standardAccounts = {
+  fund: 'fund:cca44',
+  reserve: 'reserve:moneko',
+  treasury: 'treasury:cca44',
+  fees: 'fees:cca44',
+} as const;
+
+const configSchema = z.strictObject({
+  origin: z.string().min(1).max(120),
+  clockWindowMs: z.int().min(1000).max(limits.offlineAgeMsMax),
+});
+export type LedgerHomeConfig = z.infer<typeof configSchema>;
+
+export const roleKeys = ['ledger', 'committee', 'operator', 'moneko'] as const satisfies readonly KeyRole[];
+export type RoleKey = (typeof roleKeys)[number];
+
+export function keyPath(dir: string, role: RoleKey): string {
+  return join(dir, homeFiles.keys, `${role}.key`);
+}
+
+export function tillKeyPath(dir: string, tillId: string): string {
+  return join(dir, homeFiles.keys, 'tills', `${tillId}.key`);
+}
+
+export function readConfig(dir: string): LedgerHomeConfig {
+  const path = join(dir, homeFiles.config);
+  if (!existsSync(path)) throw ledgerError('LEDGER_NOT_FOUND', `${dir} holds no ledger: run caisse ledger init --data ${dir}`);
+  const parsed = configSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export interface InitResult {
+  readonly origin: string;
+  readonly keys: { readonly role: RoleKey; readonly keyId: string; readonly publicKey: string }[];
+}
+
+/**
+ * Creates a ledger: keys, database, the genesis entry (registering the committee's, operator's and
+ * Moneko's keys, signed by the ledger key) and the caisse's standard accounts.
+ */
+export function initLedger(dir: string, options: { origin?: string; clockWindowMs?: number; nowMs?: number } = {}): InitResult {
+  if (existsSync(join(dir, homeFiles.database)) || existsSync(join(dir, homeFiles.config))) {
+    throw ledgerError('LEDGER_ACCOUNT_EXISTS', `${dir} already holds a ledger`);
+  }
+  mkdirSync(join(dir, homeFiles.keys, 'tills'), { recursive: true, mode: 0o700 });
+  const config: LedgerHomeConfig = { origin: options.origin ?? defaultOrigin, clockWindowMs: options.clockWindowMs ?? limits.clockWindowMsDefault };
+  const parsed = configSchema.safeParse(config);
+  if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `configuration: ${parsed.error.issues[0]?.message ?? ''}`);
+  const keys = Object.fromEntries(roleKeys.map((role) => [role, generateSigningKey()])) as Record<RoleKey, SigningKey>;
+  for (const role of roleKeys) writeKeyFile(keyPath(dir, role), keys[role]);
+  writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, 0o600);
+  writeFileAtomic(join(dir, homeFiles.config), `${JSON.stringify(config, null, 2)}\n`);
+
+  const store = SqliteStore.open(join(dir, homeFiles.database));
+  try {
+    const nowMs = options.nowMs ?? Date.now();
+    const ledger = new Ledger(store, keys.ledger, { origin: config.origin, clockWindowMs: config.clockWindowMs, nowMs: () => nowMs });
+    const registration = (role: RoleKey): KeyRegistration => ({
+      keyId: keyIdOf(keys[role].publicKey),
+      publicKey: Buffer.from(keys[role].publicKey).toString('base64'),
+      role,
+    });
+    const genesis: EntryBody = {
+      v: entryFormatVersion,
+      id: 'genesis-0000',
+      type: 'ledger.genesis',
+      createdAtMs: nowMs,
+      origin: config.origin,
+      keys: roleKeys.map(registration),
+    };
+    const opens: EntryBody[] = [
+      ['fund', standardAccounts.fund, 'Caisse commune de l’alimentation — fonds'],
+      ['reserve', standardAccounts.reserve, 'Moneko — réserve'],
+      ['treasury', standardAccounts.treasury, 'Caisse commune de l’alimentation — trésorerie Moneko'],
+      ['fees', standardAccounts.fees, 'Frais de fonctionnement'],
+    ].map(([kind, id, label]) => ({
+      v: entryFormatVersion,
+      id: `open-${(id as string).replace(':', '-')}`,
+      type: 'account.open' as const,
+      createdAtMs: nowMs,
+      account: { id: id as string, kind: kind as 'fund', label: label as string },
+    }));
+    const outcomes = ledger.appendGroup([
+      { entry: signEntry(genesis, [keys.ledger]) },
+      ...opens.map((body) => ({ entry: signEntry(body, [keys.operator]) })),
+    ]);
+    for (const o of outcomes) if (!o.ok) throw o.error;
+  } finally {
+    store.close();
+  }
+  return { origin: config.origin, keys: roleKeys.map((role) => ({ role, keyId: keyIdOf(keys[role].publicKey), publicKey: Buffer.from(keys[role].publicKey).toString('base64') })) };
+}
+
+export interface OpenedLedger {
+  readonly ledger: Ledger;
+  readonly store: SqliteStore;
+  readonly config: LedgerHomeConfig;
+  readonly ledgerKey: SigningKey;
+  close(): void;
+}
+
+export function openLedger(dir: string, options: { nowMs?: () => number } = {}): OpenedLedger {
+  const config = readConfig(dir);
+  const ledgerKey = readKeyFile(keyPath(dir, 'ledger'));
+  const store = SqliteStore.open(join(dir, homeFiles.database));
+  const ledger = new Ledger(store, ledgerKey, { origin: config.origin, clockWindowMs: config.clockWindowMs, ...(options.nowMs ? { nowMs: options.nowMs } : {}) });
+  return { ledger, store, config, ledgerKey, close: () => store.close() };
+}
+
+export function readRoleKey(dir: string, role: RoleKey): SigningKey {
+  return readKeyFile(keyPath(dir, role));
+}
+
+export function readBasketToken(dir: string): string | undefined {
+  const path = join(dir, homeFiles.basketToken);
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+}

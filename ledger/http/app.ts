@@ -1,0 +1,263 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { entrySigningMessage } from '../../domain/entry/sign.js';
+import { limits } from '../../domain/limits.js';
+import { ledgerError } from '../errors.js';
+import type { Ledger, Outcome, Submission } from '../core/ledger.js';
+import type { VerifierPool } from '../crypto/verifier-pool.js';
+import { decodeLeaf } from '../formats/leaf.js';
+import { inclusionProof } from '../merkle/inclusion.js';
+import { consistencyProof } from '../merkle/consistency.js';
+import { vkey } from '../formats/note.js';
+import { decodeBatch, decodeSubmission } from './decode.js';
+import { errorBody, queryIndex, requestLang, sendError } from './respond.js';
+import { receiptPage } from './receipt-page.js';
+
+export interface AppOptions {
+  readonly ledger: Ledger;
+  readonly pool: VerifierPool;
+  readonly ledgerPublicKey: Uint8Array;
+  /** Bearer token of the roles allowed to read basket lines (personal data); absent: nobody over HTTP. */
+  readonly basketReaderToken?: string;
+}
+
+/**
+ * The ledger's HTTP API under /v1 (docs/API.md). The log endpoints (checkpoint, key, entries, proofs)
+ * are public: leaves carry no names and no basket details. Handlers stay thin; the hot path of
+ * POST /v1/entries is: parse, decode, queue for the next group commit, answer.
+ */
+export function createApp(options: AppOptions): express.Express {
+  const { ledger, pool } = options;
+  const store = ledger.store;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const json = (limitBytes: number) => express.json({ limit: limitBytes, strict: true, type: () => true });
+  const requireJson = (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.is('application/json')) return next(ledgerError('LEDGER_UNSUPPORTED_MEDIA_TYPE', `got ${req.headers['content-type'] ?? 'no content type'}`));
+    next();
+  };
+
+  app.get('/v1/health', (_req, res) => {
+    res.json({ ok: true, treeSize: ledger.treeSize() });
+  });
+
+  app.get('/v1/log/checkpoint', (_req, res) => {
+    const checkpoint = store.latestCheckpoint();
+    if (checkpoint === undefined) throw ledgerError('LEDGER_NOT_FOUND', 'the log is empty');
+    res.type('text/plain; charset=utf-8').send(checkpoint.note);
+  });
+
+  app.get('/v1/log/key', (_req, res) => {
+    res.json({ name: ledger.origin, publicKey: Buffer.from(options.ledgerPublicKey).toString('base64'), vkey: vkey(ledger.origin, options.ledgerPublicKey) });
+  });
+
+  app.get('/v1/log/entries/:index', (req, res) => {
+    const index = queryIndex(req.params.index, 'index');
+    const row = store.logAt(index);
+    if (row === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no entry at index ${index}`);
+    res.json(entryJson(row));
+  });
+
+  app.get('/v1/log/entries', (req, res) => {
+    const start = queryIndex(req.query.start, 'start');
+    const end = queryIndex(req.query.end, 'end');
+    if (end <= start) throw ledgerError('LEDGER_BAD_QUERY', 'end must be greater than start');
+    if (end - start > limits.entriesPageMax) throw ledgerError('LEDGER_BAD_QUERY', `at most ${limits.entriesPageMax} entries per request`);
+    res.json({ entries: store.logRange(start, Math.min(end, ledger.treeSize())).map(entryJson) });
+  });
+
+  app.get('/v1/log/entries-by-id/:id', (req, res) => {
+    const row = store.logById(String(req.params.id));
+    if (row === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no entry with id ${req.params.id}`);
+    res.json(entryJson(row));
+  });
+
+  const getNode = (level: number, index: number) => store.node(level, index);
+
+  app.get('/v1/log/proof/inclusion', (req, res) => {
+    const index = queryIndex(req.query.index, 'index');
+    const size = queryIndex(req.query.size, 'size');
+    if (size > ledger.treeSize() || index >= size) throw ledgerError('LEDGER_BAD_QUERY', `need index < size <= ${ledger.treeSize()}`);
+    res.json({ hashes: inclusionProof(index, size, getNode).map(b64) });
+  });
+
+  app.get('/v1/log/proof/consistency', (req, res) => {
+    const from = queryIndex(req.query.from, 'from');
+    const to = queryIndex(req.query.to, 'to');
+    if (to > ledger.treeSize() || from > to || from === 0) throw ledgerError('LEDGER_BAD_QUERY', `need 0 < from <= to <= ${ledger.treeSize()}`);
+    res.json({ hashes: consistencyProof(from, to, getNode).map(b64) });
+  });
+
+  app.get('/v1/receipts/:index', (req, res) => {
+    const index = queryIndex(req.params.index, 'index');
+    const h = typeof req.query.h === 'string' ? req.query.h : '';
+    const receipt = ledger.receiptForIndex(index);
+    const row = store.logAt(index);
+    const matches = receipt !== undefined && row !== undefined && Buffer.from(receipt.leafHash, 'base64').toString('base64url') === h;
+    const sealed = matches && row !== undefined ? decodeLeaf(row.leaf) : undefined;
+    const result = { valid: matches, index, receipt: matches ? receipt : undefined };
+    if (req.accepts(['json', 'html']) === 'html') {
+      const merchant = sealed?.body.type === 'payment' ? store.account(sealed.body.merchant)?.label : undefined;
+      res.status(matches ? 200 : 404).type('html').send(receiptPage(requestLang(req), index, sealed, merchant));
+    } else {
+      res.status(matches ? 200 : 404).json(result);
+    }
+  });
+
+  app.post('/v1/entries', requireJson, json(limits.bodyBytesMax), async (req, res) => {
+    const submission = decodeSubmission(req.body);
+    const outcome = await ledger.submit(submission);
+    if (!outcome.ok) throw outcome.error;
+    res.status(outcome.receipt.replayed ? 200 : 201).json(outcome.receipt);
+  });
+
+  app.post('/v1/entries/batch', requireJson, json(limits.batchBodyBytesMax), async (req, res) => {
+    const raw = decodeBatch(req.body);
+    const lang = requestLang(req);
+    const decoded = raw.map((item, i): Submission | Outcome => {
+      try {
+        return decodeSubmission(item, `entries.${i}.`);
+      } catch (e) {
+        return { ok: false, error: e as never };
+      }
+    });
+    const outcomes = await submitVerified(ledger, pool, decoded);
+    res.json({
+      results: outcomes.map((o) => (o.ok ? { ok: true, receipt: o.receipt } : { ok: false, ...errorBody(o.error, lang) })),
+    });
+  });
+
+  app.get('/v1/accounts', (_req, res) => {
+    res.json({ accounts: store.accounts().map((a) => ({ id: a.id, kind: a.kind, territory: a.territory, label: a.label, closed: a.closed })) });
+  });
+
+  app.get('/v1/accounts/:id', (req, res) => {
+    const account = store.account(String(req.params.id));
+    if (account === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no account ${req.params.id}`);
+    res.json({
+      id: account.id,
+      kind: account.kind,
+      territory: account.territory,
+      label: account.label,
+      openedIndex: account.openedIndex,
+      closedIndex: account.closedIndex,
+      balances: { CCA: store.balanceCents(account.id, 'CCA'), MNK: store.balanceCents(account.id, 'MNK') },
+    });
+  });
+
+  app.get('/v1/accounts/:id/statement', (req, res) => {
+    const id = String(req.params.id);
+    if (store.account(id) === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no account ${id}`);
+    const from = req.query.from === undefined ? 0 : queryIndex(req.query.from, 'from');
+    const limit = req.query.limit === undefined ? limits.statementPageMax : queryIndex(req.query.limit, 'limit');
+    if (limit < 1 || limit > limits.statementPageMax) throw ledgerError('LEDGER_BAD_QUERY', `limit between 1 and ${limits.statementPageMax}`);
+    res.json({ account: id, lines: store.statement(id, from, limit) });
+  });
+
+  app.get('/v1/rules/:territory', (req, res) => {
+    const latest = store.latestRules(String(req.params.territory));
+    if (latest === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no rules published for ${req.params.territory}`);
+    const row = store.logAt(latest.index);
+    if (row === undefined) throw ledgerError('LEDGER_INTERNAL', 'rules entry missing');
+    res.json({ ...latest, entry: entryJson(row) });
+  });
+
+  app.get('/v1/baskets/:id', (req, res) => {
+    if (!authorisedBasketReader(req, options.basketReaderToken)) throw ledgerError('LEDGER_UNAUTHENTICATED', 'basket lines are personal data');
+    const basket = store.basket(String(req.params.id));
+    if (basket === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no basket for ${req.params.id}`);
+    res.json({
+      entryId: req.params.id,
+      erasedAtMs: basket.erasedAtMs,
+      salt: basket.salt,
+      lines: basket.lines === undefined ? undefined : (JSON.parse(basket.lines) as unknown),
+    });
+  });
+
+  app.use((_req: Request, _res: Response, next: NextFunction) => next(ledgerError('LEDGER_NOT_FOUND', 'no such route')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    sendError(req, res, bodyParserError(err) ?? err);
+  });
+  return app;
+}
+
+function b64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+function entryJson(row: { index: number; entryId: string; leaf: Uint8Array }) {
+  return { index: row.index, entryId: row.entryId, leaf: b64(row.leaf) };
+}
+
+/** Maps body-parser's failures onto the catalogue: too large, not JSON, wrong charset. */
+function bodyParserError(err: unknown) {
+  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+  switch ((err as { type: unknown }).type) {
+    case 'entity.too.large':
+      return ledgerError('LEDGER_BODY_TOO_LARGE', `limit ${(err as { limit?: number }).limit ?? '?'} bytes`);
+    case 'entity.parse.failed':
+      return ledgerError('LEDGER_BAD_JSON', (err as { message?: string }).message ?? '');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return ledgerError('LEDGER_UNSUPPORTED_MEDIA_TYPE', (err as { message?: string }).message ?? '');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return ledgerError('LEDGER_BAD_JSON', 'truncated body');
+    default:
+      return undefined;
+  }
+}
+
+function authorisedBasketReader(req: Request, token: string | undefined): boolean {
+  if (token === undefined) return false;
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/**
+ * Verifies the signatures of a batch on the verifier pool, then queues every entry whose signatures all
+ * verified (or whose key is not registered yet: those are verified at apply time, in order).
+ */
+export async function submitVerified(ledger: Ledger, pool: VerifierPool, items: readonly (Submission | Outcome)[]): Promise<Outcome[]> {
+  const checks: { item: number; message: Uint8Array; publicKey: Uint8Array; signature: Uint8Array }[] = [];
+  const pending = new Set<number>();
+  items.forEach((item, i) => {
+    if ('ok' in item) return;
+    const keys = item.entry.signatures.map((s) => ledger.store.key(s.keyId));
+    if (keys.some((k) => k === undefined)) return;
+    const message = entrySigningMessage(item.entry.body);
+    item.entry.signatures.forEach((s, j) => {
+      const key = keys[j];
+      if (key !== undefined) checks.push({ item: i, message, publicKey: key.publicKey, signature: Buffer.from(s.signature, 'base64') });
+    });
+    pending.add(i);
+  });
+  const bad = new Set<number>();
+  if (checks.length > 0) {
+    const threads = Math.max(1, pool.threads);
+    const chunk = Math.ceil(checks.length / threads);
+    const parts: Promise<void>[] = [];
+    for (let start = 0; start < checks.length; start += chunk) {
+      const slice = checks.slice(start, start + chunk);
+      parts.push(
+        pool.run({ checks: slice, leaves: [] }).then((r) => {
+          slice.forEach((c, k) => {
+            if (r.valid[k] !== 1) bad.add(c.item);
+          });
+        }),
+      );
+    }
+    await Promise.all(parts);
+  }
+  return Promise.all(
+    items.map((item, i): Outcome | Promise<Outcome> => {
+      if ('ok' in item) return item;
+      if (bad.has(i)) return { ok: false, error: ledgerError('LEDGER_BAD_SIGNATURE', `entries.${i}`) };
+      return ledger.submit(pending.has(i) ? { ...item, signaturesVerified: true } : item);
+    }),
+  );
+}

@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import type { AccountKind } from '../../domain/ids.js';
+import type { Asset } from '../../domain/money.js';
+import type { KeyRole, Posting } from '../../domain/entry/schema.js';
+import type { AccountState, KeyState, LedgerState, PaymentState } from '../core/state.js';
+import { schemaSql, schemaVersion } from './schema.js';
+
+/**
+ * The only file that talks to SQLite. WAL with synchronous=FULL, set explicitly: better-sqlite3 is
+ * compiled so that WAL defaults to NORMAL, which can lose acknowledged commits on power loss.
+ */
+export interface AccountRow extends AccountState {
+  readonly territory: string | undefined;
+  readonly label: string | undefined;
+  readonly openedIndex: number;
+  readonly closedIndex: number | undefined;
+}
+
+export interface LogRow {
+  readonly index: number;
+  readonly entryId: string;
+  readonly bodyHash: Uint8Array;
+  readonly type: string;
+  readonly ledgerTimeMs: number;
+  readonly leaf: Uint8Array;
+}
+
+export interface CheckpointRow {
+  readonly size: number;
+  readonly root: Uint8Array;
+  readonly note: string;
+  readonly signedAtMs: number;
+}
+
+export interface StatementLine {
+  readonly index: number;
+  readonly asset: Asset;
+  readonly amountCents: number;
+  readonly type: string;
+  readonly ledgerTimeMs: number;
+}
+
+type Row = Record<string, unknown>;
+
+function u8(value: unknown): Uint8Array {
+  assert.ok(value instanceof Uint8Array);
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+function optString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+function optInt(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+export class SqliteStore implements LedgerState {
+  readonly db: Database.Database;
+  readonly path: string;
+  private readonly keyCache = new Map<string, KeyState>();
+  private readonly s;
+
+  private constructor(path: string, readonly: boolean) {
+    this.path = path;
+    this.db = new Database(path, { readonly, fileMustExist: readonly });
+    if (!readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.exec(schemaSql);
+    }
+    assert.equal(this.db.pragma('synchronous', { simple: true }), readonly ? this.db.pragma('synchronous', { simple: true }) : 2);
+    this.db.pragma('busy_timeout = 5000');
+    const db = this.db;
+    this.s = {
+      metaGet: db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
+      metaSet: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)'),
+      size: db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) FROM log').pluck(),
+      logInsert: db.prepare('INSERT INTO log (idx, entry_id, body_hash, type, ledger_time_ms, leaf) VALUES (?, ?, ?, ?, ?, ?)'),
+      logByIndex: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx = ?'),
+      logById: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE entry_id = ?'),
+      logRange: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      nodeGet: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
+      nodeInsert: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+      checkpointInsert: db.prepare('INSERT INTO checkpoints (size, root, note, signed_at_ms) VALUES (?, ?, ?, ?)'),
+      checkpointLatest: db.prepare('SELECT size, root, note, signed_at_ms FROM checkpoints ORDER BY size DESC LIMIT 1'),
+      checkpointAt: db.prepare('SELECT size, root, note, signed_at_ms FROM checkpoints WHERE size = ?'),
+      postingInsert: db.prepare('INSERT INTO postings (entry_idx, account, asset, amount_cents) VALUES (?, ?, ?, ?)'),
+      statement: db.prepare(
+        `SELECT p.entry_idx AS idx, p.asset, p.amount_cents, l.type, l.ledger_time_ms FROM postings p JOIN log l ON l.idx = p.entry_idx
+         WHERE p.account = ? AND p.entry_idx >= ? ORDER BY p.entry_idx LIMIT ?`,
+      ),
+      accountGet: db.prepare('SELECT id, kind, territory, label, opened_idx, closed_idx FROM accounts WHERE id = ?'),
+      accountInsert: db.prepare('INSERT INTO accounts (id, kind, territory, label, opened_idx, closed_idx) VALUES (?, ?, ?, ?, ?, NULL)'),
+      accountClose: db.prepare('UPDATE accounts SET closed_idx = ? WHERE id = ? AND closed_idx IS NULL'),
+      accountsAll: db.prepare('SELECT id, kind, territory, label, opened_idx, closed_idx FROM accounts ORDER BY id'),
+      balanceGet: db.prepare('SELECT balance_cents FROM balances WHERE account = ? AND asset = ?').pluck(),
+      balanceAdd: db.prepare(
+        `INSERT INTO balances (account, asset, balance_cents) VALUES (?, ?, ?)
+         ON CONFLICT (account, asset) DO UPDATE SET balance_cents = balance_cents + excluded.balance_cents`,
+      ),
+      balancesAll: db.prepare('SELECT account, asset, balance_cents FROM balances ORDER BY account, asset'),
+      keyInsert: db.prepare('INSERT INTO keys (key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx) VALUES (?, ?, ?, ?, ?, ?, NULL)'),
+      keyRevoke: db.prepare('UPDATE keys SET revoked_idx = ? WHERE key_id = ? AND revoked_idx IS NULL'),
+      keysAll: db.prepare('SELECT key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx FROM keys'),
+      paymentGet: db.prepare('SELECT entry_id, payer, merchant, amount_cents, refunded_cents FROM payments WHERE entry_id = ?'),
+      paymentInsert: db.prepare('INSERT INTO payments (entry_id, idx, payer, merchant, amount_cents, refunded_cents) VALUES (?, ?, ?, ?, ?, 0)'),
+      paymentRefund: db.prepare('UPDATE payments SET refunded_cents = refunded_cents + ? WHERE entry_id = ?'),
+      entryExists: db.prepare('SELECT 1 FROM log WHERE entry_id = ?').pluck(),
+      allowanceGet: db.prepare('SELECT 1 FROM allowances WHERE period = ? AND account = ?').pluck(),
+      allowanceInsert: db.prepare('INSERT INTO allowances (period, account, idx) VALUES (?, ?, ?)'),
+      rulesInsert: db.prepare('INSERT INTO rules (territory, version, document_hash, idx) VALUES (?, ?, ?, ?)'),
+      rulesLatest: db.prepare('SELECT territory, version, document_hash, idx FROM rules WHERE territory = ? ORDER BY idx DESC LIMIT 1'),
+      basketInsert: db.prepare('INSERT INTO baskets (entry_id, salt, lines, erased_at_ms) VALUES (?, ?, ?, NULL)'),
+      basketGet: db.prepare('SELECT entry_id, salt, lines, erased_at_ms FROM baskets WHERE entry_id = ?'),
+      basketErase: db.prepare('UPDATE baskets SET salt = NULL, lines = NULL, erased_at_ms = ? WHERE entry_id = ? AND erased_at_ms IS NULL'),
+    };
+    this.loadKeys();
+  }
+
+  static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
+    const store = new SqliteStore(path, options.readonly === true);
+    if (!options.readonly) {
+      const version = store.meta('schemaVersion');
+      if (version === undefined) store.db.transaction(() => store.setMeta('schemaVersion', String(schemaVersion)))();
+      else if (version !== String(schemaVersion)) throw new Error(`database schema ${version}, this program reads ${schemaVersion}`);
+    }
+    return store;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction. On failure the key cache is rebuilt from what was committed. */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.loadKeys();
+      throw e;
+    }
+  }
+
+  private loadKeys(): void {
+    this.keyCache.clear();
+    for (const row of this.s.keysAll.all() as Row[]) {
+      const key = toKey(row);
+      this.keyCache.set(key.keyId, key);
+    }
+  }
+
+  meta(name: string): string | undefined {
+    return optString(this.s.metaGet.get(name));
+  }
+  setMeta(name: string, value: string): void {
+    this.s.metaSet.run(name, value);
+  }
+
+  size(): number {
+    return this.s.size.get() as number;
+  }
+
+  // ---- the log ----
+  appendLeaf(row: LogRow): void {
+    this.s.logInsert.run(row.index, row.entryId, row.bodyHash, row.type, row.ledgerTimeMs, row.leaf);
+  }
+  logAt(index: number): LogRow | undefined {
+    const row = this.s.logByIndex.get(index) as Row | undefined;
+    return row === undefined ? undefined : toLog(row);
+  }
+  logById(entryId: string): LogRow | undefined {
+    const row = this.s.logById.get(entryId) as Row | undefined;
+    return row === undefined ? undefined : toLog(row);
+  }
+  logRange(start: number, end: number): LogRow[] {
+    return (this.s.logRange.all(start, end) as Row[]).map(toLog);
+  }
+  /** Streams leaves in order without holding them all: the audit reads a million this way. */
+  *iterateLog(start: number, end: number): Generator<LogRow> {
+    for (const row of this.s.logRange.iterate(start, end) as IterableIterator<Row>) yield toLog(row);
+  }
+  node(level: number, index: number): Uint8Array | undefined {
+    const hash = this.s.nodeGet.get(level, index);
+    return hash === undefined ? undefined : u8(hash);
+  }
+  insertNode(level: number, index: number, hash: Uint8Array): void {
+    this.s.nodeInsert.run(level, index, hash);
+  }
+  insertPostings(index: number, postings: readonly Posting[]): void {
+    for (const p of postings) this.s.postingInsert.run(index, p.account, p.asset, p.amountCents);
+  }
+  insertCheckpoint(row: CheckpointRow): void {
+    this.s.checkpointInsert.run(row.size, row.root, row.note, row.signedAtMs);
+  }
+  latestCheckpoint(): CheckpointRow | undefined {
+    const row = this.s.checkpointLatest.get() as Row | undefined;
+    return row === undefined ? undefined : toCheckpoint(row);
+  }
+  checkpointAt(size: number): CheckpointRow | undefined {
+    const row = this.s.checkpointAt.get(size) as Row | undefined;
+    return row === undefined ? undefined : toCheckpoint(row);
+  }
+  statement(account: string, fromIndex: number, limit: number): StatementLine[] {
+    return (this.s.statement.all(account, fromIndex, limit) as Row[]).map((r) => ({
+      index: r.idx as number,
+      asset: r.asset as Asset,
+      amountCents: r.amount_cents as number,
+      type: r.type as string,
+      ledgerTimeMs: r.ledger_time_ms as number,
+    }));
+  }
+
+  // ---- baskets, beside the log ----
+  insertBasket(entryId: string, saltBase64: string, linesJson: string): void {
+    this.s.basketInsert.run(entryId, saltBase64, linesJson);
+  }
+  basket(entryId: string): { salt: string | undefined; lines: string | undefined; erasedAtMs: number | undefined } | undefined {
+    const row = this.s.basketGet.get(entryId) as Row | undefined;
+    if (row === undefined) return undefined;
+    return { salt: optString(row.salt), lines: optString(row.lines), erasedAtMs: optInt(row.erased_at_ms) };
+  }
+  eraseBasket(entryId: string, atMs: number): boolean {
+    return this.s.basketErase.run(atMs, entryId).changes === 1;
+  }
+
+  // ---- state (LedgerState) ----
+  account(id: string): AccountRow | undefined {
+    const row = this.s.accountGet.get(id) as Row | undefined;
+    return row === undefined ? undefined : toAccount(row);
+  }
+  accounts(): AccountRow[] {
+    return (this.s.accountsAll.all() as Row[]).map(toAccount);
+  }
+  balanceCents(account: string, asset: Asset): number {
+    const v = this.s.balanceGet.get(account, asset);
+    return typeof v === 'number' ? v : 0;
+  }
+  balances(): { account: string; asset: Asset; balanceCents: number }[] {
+    return (this.s.balancesAll.all() as Row[]).map((r) => ({ account: r.account as string, asset: r.asset as Asset, balanceCents: r.balance_cents as number }));
+  }
+  key(keyId: string): KeyState | undefined {
+    return this.keyCache.get(keyId);
+  }
+  keys(): KeyState[] {
+    return [...this.keyCache.values()];
+  }
+  payment(entryId: string): PaymentState | undefined {
+    const r = this.s.paymentGet.get(entryId) as Row | undefined;
+    if (r === undefined) return undefined;
+    return { id: r.entry_id as string, payer: r.payer as string, merchant: r.merchant as string, amountCents: r.amount_cents as number, refundedCents: r.refunded_cents as number };
+  }
+  entryExists(entryId: string): boolean {
+    return this.s.entryExists.get(entryId) !== undefined;
+  }
+  allowanceIssued(period: string, account: string): boolean {
+    return this.s.allowanceGet.get(period, account) !== undefined;
+  }
+  latestRules(territory: string): { version: string; documentHash: string; index: number } | undefined {
+    const r = this.s.rulesLatest.get(territory) as Row | undefined;
+    return r === undefined ? undefined : { version: r.version as string, documentHash: r.document_hash as string, index: r.idx as number };
+  }
+
+  openAccount(a: { id: string; kind: AccountKind; territory: string | undefined; label: string | undefined }, index: number): void {
+    this.s.accountInsert.run(a.id, a.kind, a.territory ?? null, a.label ?? null, index);
+  }
+  closeAccount(id: string, index: number): void {
+    assert.equal(this.s.accountClose.run(index, id).changes, 1);
+  }
+  addBalance(account: string, asset: Asset, deltaCents: number): void {
+    this.s.balanceAdd.run(account, asset, deltaCents);
+  }
+  registerKey(key: KeyState): void {
+    this.s.keyInsert.run(key.keyId, key.publicKey, key.role, key.merchant ?? null, key.tillId ?? null, key.registeredIndex);
+    this.keyCache.set(key.keyId, key);
+  }
+  revokeKey(keyId: string, index: number): void {
+    assert.equal(this.s.keyRevoke.run(index, keyId).changes, 1);
+    const key = this.keyCache.get(keyId);
+    assert.ok(key !== undefined);
+    this.keyCache.set(keyId, { ...key, revokedIndex: index });
+  }
+  recordAllowance(period: string, account: string, index: number): void {
+    this.s.allowanceInsert.run(period, account, index);
+  }
+  recordPayment(p: PaymentState, index: number): void {
+    this.s.paymentInsert.run(p.id, index, p.payer, p.merchant, p.amountCents);
+  }
+  recordRefund(paymentId: string, amountCents: number): void {
+    assert.equal(this.s.paymentRefund.run(amountCents, paymentId).changes, 1);
+  }
+  recordRules(territory: string, version: string, documentHash: string, index: number): void {
+    this.s.rulesInsert.run(territory, version, documentHash, index);
+  }
+}
+
+function toLog(r: Row): LogRow {
+  return {
+    index: r.idx as number,
+    entryId: r.entry_id as string,
+    bodyHash: u8(r.body_hash),
+    type: r.type as string,
+    ledgerTimeMs: r.ledger_time_ms as number,
+    leaf: u8(r.leaf),
+  };
+}
+function toCheckpoint(r: Row): CheckpointRow {
+  return { size: r.size as number, root: u8(r.root), note: r.note as string, signedAtMs: r.signed_at_ms as number };
+}
+function toAccount(r: Row): AccountRow {
+  return {
+    id: r.id as string,
+    kind: r.kind as AccountKind,
+    territory: optString(r.territory),
+    label: optString(r.label),
+    openedIndex: r.opened_idx as number,
+    closedIndex: optInt(r.closed_idx),
+    closed: r.closed_idx !== null,
+  };
+}
+function toKey(r: Row): KeyState {
+  return {
+    keyId: r.key_id as string,
+    publicKey: u8(r.public_key),
+    role: r.role as KeyRole,
+    merchant: optString(r.merchant),
+    tillId: optString(r.till_id),
+    registeredIndex: r.registered_idx as number,
+    revokedIndex: optInt(r.revoked_idx),
+  };
+}

@@ -1,0 +1,241 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateSigningKey } from '../../domain/ed25519.js';
+import {
+  accountCloseBody,
+  accountOpenBody,
+  contributionBody,
+  correctionBody,
+  keyRegisterBody,
+  keyRegistration,
+  keyRevokeBody,
+  monekoRedeemBody,
+  refundBody,
+  settlementBody,
+  transferBody,
+} from '../../domain/entry/build.js';
+import { signEntry } from '../../domain/entry/sign.js';
+import { standardAccounts } from '../../ledger/home.js';
+import { decodeLeaf } from '../../ledger/formats/leaf.js';
+import { verifyInclusion } from '../../ledger/merkle/inclusion.js';
+import { openCheckpoint } from '../../ledger/formats/checkpoint.js';
+import { LedgerHarness, line } from './harness.js';
+
+let h: LedgerHarness;
+beforeEach(() => {
+  h = new LedgerHarness();
+});
+afterEach(() => h.close());
+
+describe('payments', () => {
+  it('moves CCA from the household to the merchant and returns a verifiable receipt', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 1250), line('3760123450024', 890, 445)]);
+    const receipt = await h.ok(body, [s.till], basket);
+    expect(h.store.balanceCents(s.household, 'CCA')).toBe(15_000 - 1695);
+    expect(h.store.balanceCents(s.merchant, 'CCA')).toBe(1695);
+    expect(h.store.balanceCents(standardAccounts.fund, 'CCA')).toBe(-15_000);
+    // The receipt proves inclusion against the signed checkpoint it carries.
+    const cp = openCheckpoint(receipt.checkpoint, { name: h.ledger.origin, publicKey: h.ledgerKey.publicKey }).checkpoint;
+    expect(cp.size).toBe(receipt.treeSize);
+    verifyInclusion(
+      Buffer.from(receipt.leafHash, 'base64'),
+      receipt.index,
+      receipt.treeSize,
+      receipt.inclusionProof.map((p) => Buffer.from(p, 'base64')),
+      cp.rootHash,
+    );
+    // The leaf holds the body as signed, and no basket lines: only their salted hash.
+    const leaf = h.store.logAt(receipt.index)?.leaf;
+    expect(leaf).toBeDefined();
+    const sealed = decodeLeaf(leaf as Uint8Array);
+    expect(sealed.body).toEqual(body);
+    expect(Buffer.from(leaf as Uint8Array).toString()).not.toContain('Carottes');
+    expect(h.store.basket(body.id)?.lines).toContain('Carottes');
+  });
+
+  it('refuses an overdraft and changes nothing', async () => {
+    const s = await h.shopAndMember(1000);
+    const size = h.ledger.treeSize();
+    const { body, basket } = h.payment(s, [line('3760123450017', 1001)]);
+    expect(await h.code(body, [s.till], basket)).toBe('LEDGER_OVERDRAFT');
+    expect(h.ledger.treeSize()).toBe(size);
+    expect(h.store.balanceCents(s.household, 'CCA')).toBe(1000);
+  });
+
+  it('is idempotent: the same id and body twice returns the first receipt; another body is refused', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 500)]);
+    const first = await h.ok(body, [s.till], basket);
+    const again = await h.ok(body, [s.till], basket);
+    expect(again.index).toBe(first.index);
+    expect(again.leafHash).toBe(first.leafHash);
+    expect(again.replayed).toBe(true);
+    expect(h.store.balanceCents(s.household, 'CCA')).toBe(14_500);
+    const other = h.payment(s, [line('3760123450017', 600)]);
+    expect(await h.code({ ...other.body, id: body.id }, [s.till], other.basket)).toBe('LEDGER_ID_CONFLICT');
+  });
+
+  it('checks the basket against its hash and the amounts', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 500)]);
+    expect(await h.code(body, [s.till])).toBe('LEDGER_BASKET_MISMATCH');
+    expect(await h.code(body, [s.till], { ...basket, lines: [line('3760123450017', 400)] })).toBe('LEDGER_BASKET_MISMATCH');
+    const lying = { ...body, amountCents: 400, postings: [
+      { account: s.household, asset: 'CCA' as const, amountCents: -400 },
+      { account: s.merchant, asset: 'CCA' as const, amountCents: 400 },
+    ] };
+    expect(await h.code(lying, [s.till], basket)).toBe('LEDGER_BASKET_MISMATCH');
+  });
+
+  it('binds a till key to its merchant and till', async () => {
+    const s = await h.shopAndMember();
+    await h.openMerchant('shop:autre-boutique', 'Autre boutique');
+    const { body, basket } = h.payment({ ...s, merchant: 'shop:autre-boutique' }, [line('3760123450017', 500)]);
+    expect(await h.code(body, [s.till], basket)).toBe('LEDGER_TILL_MISMATCH');
+    const operatorSigned = h.payment(s, [line('3760123450017', 500)]);
+    expect(await h.code(operatorSigned.body, [h.operator], operatorSigned.basket)).toBe('LEDGER_NOT_AUTHORISED');
+  });
+
+  it('refuses a bad signature, an unknown key and a revoked key', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 500)]);
+    const signed = signEntry(body, [s.till]);
+    const tampered = { ...signed, body: { ...body, ticket: 2 } };
+    const bad = await h.ledger.submit({ entry: tampered, basket });
+    expect(bad.ok ? 'OK' : bad.error.code).toBe('LEDGER_BAD_SIGNATURE');
+    expect(await h.code(body, [generateSigningKey()], basket)).toBe('LEDGER_UNKNOWN_KEY');
+    await h.ok(keyRevokeBody(h.common(), signed.signatures[0]?.keyId ?? '', 'caisse volée'), [h.operator]);
+    expect(await h.code(body, [s.till], basket)).toBe('LEDGER_KEY_REVOKED');
+  });
+
+  it('refuses entries far outside the clock window, but flags late offline till entries', async () => {
+    const s = await h.shopAndMember();
+    const late = h.payment(s, [line('3760123450017', 500)]);
+    const lateBody = { ...late.body, createdAtMs: h.nowMs - 3 * 3600_000 };
+    expect(await h.code(lateBody, [s.till], late.basket)).toBe('LEDGER_CLOCK_SKEW');
+    const offline = h.payment(s, [line('3760123450017', 500)], 2, true);
+    const receipt = await h.ok({ ...offline.body, createdAtMs: h.nowMs - 3 * 3600_000 }, [s.till], offline.basket);
+    expect(receipt.flags).toEqual(['offline']);
+    const future = h.payment(s, [line('3760123450017', 500)], 3, true);
+    expect(await h.code({ ...future.body, createdAtMs: h.nowMs + 3 * 3600_000 }, [s.till], future.basket)).toBe('LEDGER_CLOCK_SKEW');
+  });
+});
+
+describe('the other operations', () => {
+  it('refunds up to the payment and no further', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 1000)]);
+    await h.ok(body, [s.till], basket);
+    const refund = (amountCents: number) =>
+      refundBody(h.common('refund'), { payment: body.id, payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents, reason: 'produit abîmé' });
+    await h.ok(refund(600), [s.till]);
+    expect(await h.code(refund(401), [s.till])).toBe('LEDGER_REFUND_EXCEEDS_PAYMENT');
+    await h.ok(refund(400), [s.till]);
+    expect(h.store.balanceCents(s.household, 'CCA')).toBe(15_000);
+    expect(await h.code(refundBody(h.common(), { payment: 'pay-unknown-1', payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents: 1, reason: 'x' }), [s.till])).toBe('LEDGER_UNKNOWN_PAYMENT');
+  });
+
+  it('settles a merchant: CCA retired and MNK paid in one entry, never more MNK than the treasury holds', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 5000)]);
+    await h.ok(body, [s.till], basket);
+    const settle = () => settlementBody(h.common('settle'), { merchant: s.merchant, fund: standardAccounts.fund, treasury: standardAccounts.treasury, period: '2026-11', amountCents: 5000 });
+    expect(await h.code(settle(), [h.operator])).toBe('LEDGER_OVERDRAFT');
+    await h.fundTreasury(3000);
+    await h.ok(contributionBody(h.common('contrib'), { household: s.household, period: '2026-11', amountCents: 2000, reference: 'prélèvement', reserve: standardAccounts.reserve, treasury: standardAccounts.treasury }), [h.operator]);
+    await h.ok(settle(), [h.operator]);
+    expect(h.store.balanceCents(s.merchant, 'CCA')).toBe(0);
+    expect(h.store.balanceCents(s.merchant, 'MNK')).toBe(5000);
+    expect(h.store.balanceCents(standardAccounts.treasury, 'MNK')).toBe(0);
+    await h.ok(monekoRedeemBody(h.common('redeem'), { reserve: standardAccounts.reserve, from: s.merchant, amountCents: 5000, reference: 'conversion en euros' }), [h.moneko]);
+    expect(h.store.balanceCents(standardAccounts.reserve, 'MNK')).toBe(0);
+    expect(await h.code(monekoRedeemBody(h.common('redeem'), { reserve: standardAccounts.reserve, from: s.merchant, amountCents: 1, reference: 'x' }), [h.operator])).toBe('LEDGER_NOT_AUTHORISED');
+  });
+
+  it('issues an allowance once per household and period', async () => {
+    const s = await h.shopAndMember();
+    await h.openHousehold('hh:test0000002');
+    expect(await h.code((await import('../../domain/entry/build.js')).allowanceIssueBody(h.common(), standardAccounts.fund, '2026-11', [
+      { household: 'hh:test0000002', amountCents: 10_000 },
+      { household: s.household, amountCents: 5000 },
+    ]), [h.operator])).toBe('LEDGER_ALLOWANCE_ALREADY_ISSUED');
+    expect(h.store.balanceCents('hh:test0000002', 'CCA')).toBe(0);
+    await h.allowance('2026-12', [{ household: 'hh:test0000002', amountCents: 10_000 }, { household: s.household, amountCents: 5000 }]);
+    expect(h.store.balanceCents(s.household, 'CCA')).toBe(20_000);
+  });
+
+  it('corrects with a compensating entry, and closes only empty accounts', async () => {
+    const s = await h.shopAndMember();
+    await h.openHousehold('hh:test0000002');
+    const wrong = transferBody(h.common('transfer'), { from: s.household, to: 'hh:test0000002', asset: 'CCA', amountCents: 2500, reason: 'erreur de foyer' });
+    await h.ok(wrong, [h.operator]);
+    expect(await h.code(accountCloseBody(h.common(), 'hh:test0000002', 'départ'), [h.operator])).toBe('LEDGER_ACCOUNT_NOT_EMPTY');
+    await h.ok(correctionBody(h.common('fix'), { corrects: wrong.id, reason: 'annule le virement', postings: [
+      { account: 'hh:test0000002', asset: 'CCA', amountCents: -2500 },
+      { account: s.household, asset: 'CCA', amountCents: 2500 },
+    ] }), [h.committee]);
+    await h.ok(accountCloseBody(h.common(), 'hh:test0000002', 'départ'), [h.operator]);
+    expect(await h.code(transferBody(h.common(), { from: s.household, to: 'hh:test0000002', asset: 'CCA', amountCents: 1, reason: 'x' }), [h.operator])).toBe('LEDGER_ACCOUNT_CLOSED');
+  });
+
+  it('refuses unbalanced, duplicated and misplaced postings', async () => {
+    const s = await h.shopAndMember();
+    await h.openHousehold('hh:test0000002');
+    const base = correctionBody(h.common(), { corrects: 'genesis-0000', reason: 'test', postings: [
+      { account: s.household, asset: 'CCA', amountCents: -100 },
+      { account: 'hh:test0000002', asset: 'CCA', amountCents: 99 },
+    ] });
+    expect(await h.code(base, [h.operator])).toBe('LEDGER_UNBALANCED');
+    expect(await h.code({ ...base, id: h.nextId(), postings: [
+      { account: s.household, asset: 'CCA', amountCents: -100 },
+      { account: s.household, asset: 'CCA', amountCents: 100 },
+    ] }, [h.operator])).toBe('LEDGER_DUPLICATE_POSTING');
+    expect(await h.code({ ...base, id: h.nextId(), postings: [
+      { account: s.household, asset: 'MNK', amountCents: -100 },
+      { account: 'hh:test0000002', asset: 'MNK', amountCents: 100 },
+    ] }, [h.operator])).toBe('LEDGER_ASSET_NOT_HELD');
+    expect(await h.code({ ...base, id: h.nextId(), postings: [
+      { account: 'hh:nobody00000', asset: 'CCA', amountCents: -100 },
+      { account: 'hh:test0000002', asset: 'CCA', amountCents: 100 },
+    ] }, [h.operator])).toBe('LEDGER_UNKNOWN_ACCOUNT');
+    expect(await h.code(transferBody(h.common(), { from: standardAccounts.fund, to: s.household, asset: 'CCA', amountCents: 100, reason: 'x' }), [h.operator])).toBe('LEDGER_BAD_POSTINGS');
+  });
+
+  it('lets only the committee register operator keys, and keeps household accounts anonymous', async () => {
+    const k = generateSigningKey();
+    expect(await h.code(keyRegisterBody(h.common(), keyRegistration(k.publicKey, 'operator')), [h.operator])).toBe('LEDGER_NOT_AUTHORISED');
+    await h.ok(keyRegisterBody(h.common(), keyRegistration(k.publicKey, 'operator')), [h.committee]);
+    expect(await h.code(accountOpenBody(h.common(), { id: 'hh:named000001', kind: 'household', label: 'Famille Martin' }), [k])).toBe('LEDGER_INVALID_ENTRY');
+    expect(await h.code(accountOpenBody(h.common(), { id: 'shop:wrong-kind', kind: 'household' }), [k])).toBe('LEDGER_INVALID_ENTRY');
+  });
+});
+
+describe('group commit and restart', () => {
+  it('seals concurrent submissions under one checkpoint and keeps everything across a reopen', async () => {
+    const s = await h.shopAndMember(100_000);
+    const before = h.store.latestCheckpoint()?.size ?? 0;
+    const payments = Array.from({ length: 50 }, (_, i) => h.payment(s, [line('3760123450017', 100 + i)], i + 1));
+    const outcomes = await Promise.all(payments.map((p) => h.submit(p.body, [s.till], p.basket)));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const sizes = new Set(outcomes.map((o) => (o.ok ? o.receipt.treeSize : 0)));
+    expect(sizes.size).toBe(1);
+    expect([...sizes][0]).toBe(before + 50);
+    const balance = h.store.balanceCents(s.household, 'CCA');
+    h.reopen();
+    expect(h.ledger.treeSize()).toBe(before + 50);
+    expect(h.store.balanceCents(s.household, 'CCA')).toBe(balance);
+    // Still appends on top after the restart, with a consistent checkpoint.
+    const next = h.payment(s, [line('3760123450017', 100)], 51);
+    expect((await h.ok(next.body, [s.till], next.basket)).index).toBe(before + 50);
+  });
+
+  it('forbids UPDATE and DELETE on the log tables', async () => {
+    await h.shopAndMember();
+    expect(() => h.store.db.prepare('UPDATE log SET type = ? WHERE idx = 0').run('x')).toThrow(/append-only/);
+    expect(() => h.store.db.prepare('DELETE FROM nodes').run()).toThrow(/append-only/);
+    expect(() => h.store.db.prepare('DELETE FROM checkpoints').run()).toThrow(/append-only/);
+    expect(() => h.store.db.prepare('UPDATE postings SET amount_cents = 0').run()).toThrow(/append-only/);
+    expect(h.store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(h.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
