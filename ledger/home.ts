@@ -9,6 +9,7 @@ import { signEntry } from '../domain/entry/sign.js';
 import type { EntryBody, KeyRegistration, KeyRole } from '../domain/entry/schema.js';
 import { entryFormatVersion } from '../domain/entry/schema.js';
 import { Ledger } from './core/ledger.js';
+import { CatalogFiles } from './store/catalog-files.js';
 import { ledgerError } from './errors.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
@@ -19,12 +20,14 @@ import { SqliteStore } from './store/sqlite-store.js';
  *   keys/<role>.key        the ledger's, committee's, operator's and Moneko's secret keys (0600)
  *   keys/tills/<till>.key  till keys made by the demo
  *   basket-reader.token    bearer token for reading basket lines over HTTP (0600)
+ *   catalogs/<shop>.json   shops' catalogues, for checking payments' baskets (`caisse catalog import`)
  */
 export const homeFiles = {
   database: 'ledger.sqlite',
   config: 'ledger.json',
   keys: 'keys',
   basketToken: 'basket-reader.token',
+  catalogs: 'catalogs',
 } as const;
 
 export const defaultOrigin = 'cca44.caisse.local/ledger';
@@ -135,7 +138,8 @@ export function openLedger(dir: string, options: { nowMs?: () => number } = {}):
   const config = readConfig(dir);
   const ledgerKey = readKeyFile(keyPath(dir, 'ledger'));
   const store = SqliteStore.open(join(dir, homeFiles.database));
-  const ledger = new Ledger(store, ledgerKey, { origin: config.origin, clockWindowMs: config.clockWindowMs, ...(options.nowMs ? { nowMs: options.nowMs } : {}) });
+  const catalogs = new CatalogFiles(join(dir, homeFiles.catalogs));
+  const ledger = new Ledger(store, ledgerKey, { origin: config.origin, clockWindowMs: config.clockWindowMs, catalogs, ...(options.nowMs ? { nowMs: options.nowMs } : {}) });
   return { ledger, store, config, ledgerKey, close: () => store.close() };
 }
 

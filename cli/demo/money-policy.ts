@@ -1,19 +1,23 @@
 import type { RulesDocument } from '../../domain/rules/schema.js';
+import { monthlyAllowanceCents, suggestedContributionCents } from '../../domain/rules/money-policy.js';
 
 /**
- * The monthly allowance and the suggested contribution of a household, from its territory's money
- * policy: so much for the first person and so much for each further one, by solidarity tier.
+ * The demo's households carry a solidarity tier, not an income (the fixtures hold no personal data):
+ * each is given the top income of its tier (or a little above the last bound) to find its suggested
+ * contribution in the territory's grid.
  */
-export function allowanceCents(rules: RulesDocument, tier: number, size: number): number {
-  const t = rules.money.tiers.find((x) => x.tier === tier) ?? rules.money.tiers[rules.money.tiers.length - 1];
-  if (t === undefined) return 0;
-  return t.allowance.firstPersonCents + Math.max(size - 1, 0) * t.allowance.furtherPersonCents;
+export function demoIncomeCents(rules: RulesDocument, tier: number): number {
+  const tiers = rules.money.tiers;
+  const own = tiers[tier - 1]?.monthlyIncomeCentsMax;
+  if (own !== undefined) return own;
+  const previous = tiers[tier - 2]?.monthlyIncomeCentsMax ?? 0;
+  return previous + 50_000;
 }
 
-/** The demo knows tiers, not incomes: tier N contributes the suggestion of the grid's row N. */
-export function contributionCents(rules: RulesDocument, tier: number, size: number): number {
-  const c = rules.money.contribution;
-  const row = c.grid[Math.min(tier - 1, c.grid.length - 1)];
-  const suggested = (row?.suggestedCents ?? c.minimumCents) + Math.max(size - 1, 0) * c.furtherPersonCents;
-  return Math.max(suggested, c.minimumCents);
+export function demoAllowanceCents(rules: RulesDocument, tier: number, size: number): number {
+  return monthlyAllowanceCents(rules, size, Math.min(tier, rules.money.tiers.length));
+}
+
+export function demoContributionCents(rules: RulesDocument, tier: number, size: number): number {
+  return suggestedContributionCents(rules, demoIncomeCents(rules, tier), size);
 }

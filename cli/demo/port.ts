@@ -15,6 +15,7 @@ export interface LedgerPort {
   submitOne(submission: Submission): Promise<Outcome>;
   accountExists(id: string): Promise<boolean>;
   balanceCents(id: string, asset: 'CCA' | 'MNK'): Promise<number>;
+  rulesPublished(territory: string): Promise<boolean>;
 }
 
 export function localPort(ledger: Ledger): LedgerPort {
@@ -27,6 +28,7 @@ export function localPort(ledger: Ledger): LedgerPort {
     submitOne: (submission) => ledger.submit(submission),
     accountExists: async (id) => ledger.store.account(id) !== undefined,
     balanceCents: async (id, asset) => ledger.store.balanceCents(id, asset),
+    rulesPublished: async (territory) => ledger.store.latestRules(territory) !== undefined,
   };
 }
 
@@ -66,6 +68,9 @@ export function httpPort(client: HttpJsonClient): LedgerPort {
       const res = await client.get(`/v1/accounts/${encodeURIComponent(id)}`);
       if (res.status !== 200) return 0;
       return (res.body as { balances: Record<string, number> }).balances[asset] ?? 0;
+    },
+    async rulesPublished(territory) {
+      return (await client.get(`/v1/rules/${encodeURIComponent(territory)}`)).status === 200;
     },
   };
 }

@@ -41,7 +41,7 @@ export async function runDemo(options: DemoOptions, io: Pick<CliIo, 'err' | 'out
     io.err(fr ? `Registre créé dans ${options.dir}\n` : `Ledger created in ${options.dir}\n`);
   }
   const world = await loadWorld(fixturesDir, options.households === undefined ? {} : { households: options.households });
-  const keys = { operator: readRoleKey(options.dir, 'operator'), moneko: readRoleKey(options.dir, 'moneko') };
+  const keys = { committee: readRoleKey(options.dir, 'committee'), operator: readRoleKey(options.dir, 'operator'), moneko: readRoleKey(options.dir, 'moneko') };
   const opened = options.url === undefined ? openLedger(options.dir) : undefined;
   const client = options.url === undefined ? undefined : new HttpJsonClient(options.url, { sockets: options.clients });
   const port: LedgerPort = opened !== undefined ? localPort(opened.ledger) : httpPort(client as HttpJsonClient);

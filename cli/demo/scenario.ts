@@ -8,13 +8,16 @@ import {
   keyRegisterBody,
   keyRegistration,
   monekoIssueBody,
+  rulesPublishBody,
 } from '../../domain/entry/build.js';
+import { writeCatalogAtomic } from '../../domain/catalog/catalog-file.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { limits } from '../../domain/limits.js';
 import type { Submission } from '../../ledger/core/ledger.js';
-import { standardAccounts, tillKeyPath } from '../../ledger/home.js';
+import { homeFiles, standardAccounts, tillKeyPath } from '../../ledger/home.js';
+import { join } from 'node:path';
 import type { LedgerPort } from './port.js';
-import { allowanceCents, contributionCents } from './money-policy.js';
+import { demoAllowanceCents, demoContributionCents } from './money-policy.js';
 import type { World } from './world.js';
 
 /**
@@ -24,6 +27,7 @@ import type { World } from './world.js';
  * exists is left as it is.
  */
 export interface RoleKeys {
+  readonly committee: SigningKey;
   readonly operator: SigningKey;
   readonly moneko: SigningKey;
 }
@@ -51,7 +55,13 @@ function slug(id: string): string {
 export async function setUpScenario(port: LedgerPort, world: World, dir: string, keys: RoleKeys, nowMs: number): Promise<ScenarioResult> {
   const period = periodOf(nowMs);
   const c = (id: string) => ({ id, createdAtMs: nowMs });
+  // The shops' catalogues beside the ledger, so that it can evaluate every basket again.
+  for (const catalog of world.catalogs.values()) await writeCatalogAtomic(join(dir, homeFiles.catalogs), catalog);
   const first: Submission[] = [];
+  for (const [territory, rules] of world.rules) {
+    if (await port.rulesPublished(territory)) continue;
+    first.push({ entry: signEntry(rulesPublishBody(c(`demo-rules-${territory}-${rules.document.version}`), rules.document), [keys.committee]) });
+  }
   for (const shop of world.shops) {
     if (await port.accountExists(shop.accountId)) continue;
     first.push({ entry: signEntry(accountOpenBody(c(`demo-open-${slug(shop.accountId)}`), { id: shop.accountId, kind: 'merchant', territory: shop.territory, label: shop.name }), [keys.operator]) });
@@ -80,12 +90,12 @@ export async function setUpScenario(port: LedgerPort, world: World, dir: string,
   if (newHouseholds.length > 0) {
     const contributions = newHouseholds.map((hh) => {
       const rules = world.rules.get(hh.territory)?.document;
-      return { hh, cents: rules ? contributionCents(rules, hh.tier, hh.size) : 1000 };
+      return { hh, cents: rules ? demoContributionCents(rules, hh.tier, hh.size) : 1000 };
     });
     // A grant from the local authorities tops the contributions up, as in the real caisses' budgets.
     const allowances = newHouseholds.map((hh) => {
       const rules = world.rules.get(hh.territory)?.document;
-      return { household: hh.accountId, amountCents: rules ? allowanceCents(rules, hh.tier, hh.size) : 10_000 };
+      return { household: hh.accountId, amountCents: rules ? demoAllowanceCents(rules, hh.tier, hh.size) : 10_000 };
     });
     const grantCents = allowances.reduce((s, a) => s + a.amountCents, 0);
     second.push({ entry: signEntry(monekoIssueBody(c(`demo-grant-${period}-${nowMs}`), { reserve: standardAccounts.reserve, to: standardAccounts.treasury, amountCents: grantCents, reference: `Subvention ${period}` }), [keys.moneko]) });

@@ -1,12 +1,12 @@
 import type { SigningKey } from '../../domain/ed25519.js';
-import type { BasketLine } from '../../domain/entry/basket.js';
+import { basketLinesForHash } from '../../domain/rules/basket-lines.js';
 import { allowanceIssueBody, paymentBody } from '../../domain/entry/build.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { limits } from '../../domain/limits.js';
 import { evaluateBasket, type BasketEvaluation, type BasketLineInput } from '../../domain/rules/evaluate.js';
 import type { Submission } from '../../ledger/core/ledger.js';
 import { standardAccounts } from '../../ledger/home.js';
-import { allowanceCents } from './money-policy.js';
+import { demoAllowanceCents } from './money-policy.js';
 import type { Random } from './random.js';
 import { nextPeriod } from './scenario.js';
 import type { HouseholdFixture, ShopFixture, World } from './world.js';
@@ -20,18 +20,6 @@ import type { HouseholdFixture, ShopFixture, World } from './world.js';
 export const basketLinesDemoMax = 12;
 /** Below this, a household is treated as having spent its allowance for the month. */
 export const spentBalanceCents = 500;
-
-export function basketLinesFromEvaluation(evaluation: BasketEvaluation): BasketLine[] {
-  return evaluation.lines.map((l) => ({
-    code: l.code,
-    label: l.name.slice(0, 120),
-    ...(l.unit === 'kg' && l.weightGrams !== undefined ? { weightGrams: l.weightGrams } : { quantity: l.quantity }),
-    totalCents: l.priceCents,
-    caisseCents: l.caisseCents,
-    eligible: l.eligible,
-    reasons: l.reasons.map((r) => r.code).slice(0, 16),
-  }));
-}
 
 export class TrafficGenerator {
   private readonly balances = new Map<string, number>();
@@ -101,7 +89,7 @@ export class TrafficGenerator {
     const nowMs = this.nowMs();
     const credits = this.world.households.map((hh) => {
       const rules = this.world.rules.get(hh.territory)?.document;
-      return { household: hh.accountId, amountCents: rules ? allowanceCents(rules, hh.tier, hh.size) : 10_000 };
+      return { household: hh.accountId, amountCents: rules ? demoAllowanceCents(rules, hh.tier, hh.size) : 10_000 };
     });
     const out: Submission[] = [];
     for (let i = 0; i < credits.length; i += limits.postingsMax - 1) {
@@ -142,7 +130,8 @@ export class TrafficGenerator {
         tillId,
         ticket,
         rulesVersion: `${evaluation.territory}@${evaluation.rulesVersion}`,
-        lines: basketLinesFromEvaluation(evaluation),
+        tier: hh.tier,
+        lines: basketLinesForHash(evaluation),
       },
     );
     this.setBalance(hh.accountId, balanceCents - evaluation.caisseCents);

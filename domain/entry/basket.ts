@@ -13,23 +13,31 @@ import { amountCentsMax } from '../money.js';
 export const basketHashDomain = 'caisse-basket-v1\n';
 export const basketSaltBytes = 16;
 
+/**
+ * One line as the ledger keeps it (domain/rules/basket-lines.ts makes them from an evaluation). No
+ * product names: with the catalogue and the rules version the payment names, the code reproduces the
+ * line, so an authorised auditor can re-run the evaluation.
+ */
 export const basketLineSchema = z.strictObject({
   /** The code as scanned (EAN, variable-measure code, PLU). */
   code: z.string().min(1).max(32),
-  label: z.string().min(1).max(120),
-  /** Pieces; absent for weighed products. */
-  quantity: z.int().min(1).max(10_000).optional(),
+  /** The catalogue key it resolved to. */
+  productCode: z.string().min(1).max(32),
+  quantity: z.int().min(1).max(10_000),
   weightGrams: z.int().min(1).max(1_000_000).optional(),
-  totalCents: z.int().min(0).max(amountCentsMax),
+  unitPriceCents: z.int().min(0).max(amountCentsMax),
+  priceCents: z.int().min(0).max(amountCentsMax),
+  eligible: z.boolean(),
+  shareBasisPoints: z.int().min(0).max(10_000),
   /** The part of this line the caisse pays from the allowance. */
   caisseCents: z.int().min(0).max(amountCentsMax),
-  eligible: z.boolean(),
-  /** Reason codes for ineligibility or a partial share ("alcohol", "non-food"…). */
-  reasons: z.array(z.string().min(1).max(40)).max(16),
+  memberCents: z.int().min(0).max(amountCentsMax),
 });
 export const basketLinesSchema = z.array(basketLineSchema).min(1).max(limits.basketLinesMax);
 export const basketSchema = z.strictObject({
   salt: z.string().length(24).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
+  /** The member's solidarity tier the till applied; the ledger checks it against the rules' pricing. */
+  tier: z.int().min(1).max(8),
   lines: basketLinesSchema,
 });
 
@@ -48,7 +56,7 @@ export function basketTotals(lines: readonly BasketLine[]): { totalCents: number
   let totalCents = 0;
   let caisseCents = 0;
   for (const line of lines) {
-    totalCents += line.totalCents;
+    totalCents += line.priceCents;
     caisseCents += line.caisseCents;
   }
   return { totalCents, caisseCents };

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { basketHash, basketTotals, type BasketLine } from './basket.js';
+import { basketHash, basketTotals, type Basket, type BasketLine } from './basket.js';
 import { entryFormatVersion, type BodyOf, type KeyRegistration } from './schema.js';
 import { keyIdOf } from '../ed25519.js';
+import { rulesDocumentHash } from '../rules/compile.js';
+import type { RulesDocument } from '../rules/schema.js';
 
 /**
  * Builders for entry bodies with the postings each type of operation makes, so that tills, the demo and
@@ -66,6 +68,8 @@ export interface PaymentInput {
   readonly tillId: string;
   readonly ticket: number;
   readonly rulesVersion: string;
+  /** The member's solidarity tier the evaluation used; kept beside the log with the lines. */
+  readonly tier: number;
   readonly lines: readonly BasketLine[];
   readonly offline?: boolean;
 }
@@ -74,7 +78,7 @@ export interface PaymentInput {
  * A payment and the basket that goes with it (kept beside the log). The caisse pays the sum of the
  * lines' caisse parts; the member pays the rest otherwise.
  */
-export function paymentBody(c: Common, input: PaymentInput, saltBase64 = randomBytes(16).toString('base64')): { body: BodyOf<'payment'>; basket: { salt: string; lines: BasketLine[] } } {
+export function paymentBody(c: Common, input: PaymentInput, saltBase64 = randomBytes(16).toString('base64')): { body: BodyOf<'payment'>; basket: Basket } {
   const totals = basketTotals(input.lines);
   const body: BodyOf<'payment'> = {
     ...common(c),
@@ -97,7 +101,7 @@ export function paymentBody(c: Common, input: PaymentInput, saltBase64 = randomB
       { account: input.merchant, asset: 'CCA', amountCents: totals.caisseCents },
     ],
   };
-  return { body, basket: { salt: saltBase64, lines: [...input.lines] } };
+  return { body, basket: { salt: saltBase64, tier: input.tier, lines: [...input.lines] } };
 }
 
 export function refundBody(
@@ -196,4 +200,16 @@ export function transferBody(c: Common, input: { from: string; to: string; asset
 
 export function correctionBody(c: Common, input: { corrects: string; reason: string; postings: BodyOf<'correction'>['postings'] }): BodyOf<'correction'> {
   return { ...common(c), type: 'correction', corrects: input.corrects, reason: input.reason, postings: input.postings };
+}
+
+/** Publishes a rules document (a conventionnement) whole, named by its hash; the committee signs it. */
+export function rulesPublishBody(c: Common, document: RulesDocument): BodyOf<'rules.publish'> {
+  return {
+    ...common(c),
+    type: 'rules.publish',
+    territory: document.territory,
+    version: String(document.version),
+    documentHash: rulesDocumentHash(document),
+    document: document as unknown as Record<string, unknown>,
+  };
 }

@@ -162,8 +162,8 @@ export const rulesPublishBody = z.strictObject({
   type: z.literal('rules.publish'),
   territory: territorySchema,
   version: z.string().min(1).max(80),
-  /** SHA-256 of the JCS bytes of the rules document, base64. */
-  documentHash: base64Sha256Schema,
+  /** SHA-256 of the JCS bytes of the rules document, hex (domain/rules/compile.ts rulesDocumentHash). */
+  documentHash: z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256'),
   /** The whole document, so that a till that fetches the entry has everything it needs. */
   document: z.record(z.string(), z.unknown()),
 });

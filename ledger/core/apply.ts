@@ -7,6 +7,7 @@ import type { BodyOf, EntryBody, EntryType, KeyRole, Posting, SignedEntry } from
 import { entrySigningMessage } from '../../domain/entry/sign.js';
 import { limits } from '../../domain/limits.js';
 import { ledgerError } from '../errors.js';
+import { rulesDocumentHash, validateRulesDocument } from '../../domain/rules/compile.js';
 import type { KeyState, LedgerState, StateReader } from './state.js';
 
 /**
@@ -160,8 +161,32 @@ function checkAuthorisation(state: StateReader, body: EntryBody, signers: readon
       }
       return;
     }
+    case 'rules.publish':
+      checkRulesPublication(state, body);
+      return;
     default:
       return;
+  }
+}
+
+/**
+ * A rules document enters the log whole, valid, named by its hash, and with a version above the last
+ * one of its territory: tills fetch it from the log and payments name the version they applied.
+ */
+function checkRulesPublication(state: StateReader, body: BodyOf<'rules.publish'>): void {
+  const validation = validateRulesDocument(body.document);
+  if (!validation.ok) {
+    const problem = validation.problems[0];
+    throw ledgerError('LEDGER_INVALID_ENTRY', `document: ${problem?.path ?? ''} ${problem?.detail ?? ''} (${validation.problems.length} problem(s))`);
+  }
+  const doc = validation.document;
+  if (rulesDocumentHash(doc) !== body.documentHash) throw ledgerError('LEDGER_INVALID_ENTRY', 'documentHash is not the SHA-256 of the document');
+  if (doc.territory !== body.territory || String(doc.version) !== body.version) {
+    throw ledgerError('LEDGER_INVALID_ENTRY', `entry says ${body.territory}@${body.version}, document is ${doc.territory}@${doc.version}`);
+  }
+  const latest = state.latestRules(body.territory);
+  if (latest !== undefined && Number(latest.version) >= doc.version) {
+    throw ledgerError('LEDGER_INVALID_ENTRY', `version ${doc.version} is not above the published ${latest.version}`);
   }
 }
 

@@ -16,6 +16,7 @@ import { leafHash } from '../merkle/rfc6962.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { appendLeafNodes } from '../store/tree-nodes.js';
 import { applyEntry } from './apply.js';
+import { BasketChecker, type CatalogSource } from './basket-check.js';
 import type { KeyState } from './state.js';
 
 export interface LedgerConfig {
@@ -24,6 +25,8 @@ export interface LedgerConfig {
   readonly clockWindowMs: number;
   /** The ledger's clock; tests pass a deterministic one. */
   readonly nowMs?: () => number;
+  /** Shops' catalogues, for evaluating payments' baskets again (see basket-check.ts). */
+  readonly catalogs?: CatalogSource;
 }
 
 export interface Submission {
@@ -61,6 +64,7 @@ export class Ledger {
   private readonly queue: Pending[] = [];
   private flushScheduled = false;
   private size: number;
+  private readonly baskets: BasketChecker;
 
   constructor(store: SqliteStore, ledgerKey: SigningKey, config: LedgerConfig) {
     this.store = store;
@@ -69,6 +73,7 @@ export class Ledger {
     this.clockWindowMs = config.clockWindowMs;
     this.nowMs = config.nowMs ?? Date.now;
     this.size = store.size();
+    this.baskets = new BasketChecker(store, config.catalogs ?? new Map());
     this.checkStoredCheckpoint();
   }
 
@@ -169,6 +174,7 @@ export class Ledger {
       return { index: existing.index, replayed: true, flags: [] };
     }
     checkBasket(submission);
+    if (entry.body.type === 'payment' && basket !== undefined) this.baskets.check(entry.body, basket);
     const index = this.size;
     const { flags } = applyEntry(this.store, entry, {
       index,
@@ -182,7 +188,7 @@ export class Ledger {
     this.store.appendLeaf({ index, entryId: entry.body.id, bodyHash, type: entry.body.type, ledgerTimeMs, leaf });
     appendLeafNodes(this.store, index, hash);
     if ('postings' in entry.body) this.store.insertPostings(index, entry.body.postings);
-    if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, canonicalJson(basket.lines));
+    if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, canonicalJson({ tier: basket.tier, lines: basket.lines }));
     this.size = index + 1;
     return { index, replayed: false, flags };
   }

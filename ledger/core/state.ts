@@ -38,6 +38,8 @@ export interface StateReader {
   payment(entryId: string): PaymentState | undefined;
   entryExists(entryId: string): boolean;
   allowanceIssued(period: string, account: string): boolean;
+  /** The last rules version published for a territory. */
+  latestRules(territory: string): { version: string; documentHash: string; index: number } | undefined;
 }
 
 export interface StateWriter {

@@ -172,7 +172,7 @@ export function createApp(options: AppOptions): express.Express {
       entryId: req.params.id,
       erasedAtMs: basket.erasedAtMs,
       salt: basket.salt,
-      lines: basket.lines === undefined ? undefined : (JSON.parse(basket.lines) as unknown),
+      ...(basket.content === undefined ? {} : (JSON.parse(basket.content) as { tier: number; lines: unknown[] })),
     });
   });
 

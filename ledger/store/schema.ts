@@ -103,7 +103,7 @@ CREATE TABLE IF NOT EXISTS rules (
 CREATE TABLE IF NOT EXISTS baskets (
   entry_id TEXT PRIMARY KEY,
   salt TEXT,
-  lines TEXT,
+  content TEXT,
   erased_at_ms INTEGER
 ) STRICT;
 

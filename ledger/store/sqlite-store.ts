@@ -110,10 +110,11 @@ export class SqliteStore implements LedgerState {
       allowanceGet: db.prepare('SELECT 1 FROM allowances WHERE period = ? AND account = ?').pluck(),
       allowanceInsert: db.prepare('INSERT INTO allowances (period, account, idx) VALUES (?, ?, ?)'),
       rulesInsert: db.prepare('INSERT INTO rules (territory, version, document_hash, idx) VALUES (?, ?, ?, ?)'),
+      rulesAt: db.prepare('SELECT idx FROM rules WHERE territory = ? AND version = ?').pluck(),
       rulesLatest: db.prepare('SELECT territory, version, document_hash, idx FROM rules WHERE territory = ? ORDER BY idx DESC LIMIT 1'),
-      basketInsert: db.prepare('INSERT INTO baskets (entry_id, salt, lines, erased_at_ms) VALUES (?, ?, ?, NULL)'),
-      basketGet: db.prepare('SELECT entry_id, salt, lines, erased_at_ms FROM baskets WHERE entry_id = ?'),
-      basketErase: db.prepare('UPDATE baskets SET salt = NULL, lines = NULL, erased_at_ms = ? WHERE entry_id = ? AND erased_at_ms IS NULL'),
+      basketInsert: db.prepare('INSERT INTO baskets (entry_id, salt, content, erased_at_ms) VALUES (?, ?, ?, NULL)'),
+      basketGet: db.prepare('SELECT entry_id, salt, content, erased_at_ms FROM baskets WHERE entry_id = ?'),
+      basketErase: db.prepare('UPDATE baskets SET salt = NULL, content = NULL, erased_at_ms = ? WHERE entry_id = ? AND erased_at_ms IS NULL'),
     };
     this.loadKeys();
   }
@@ -212,13 +213,14 @@ export class SqliteStore implements LedgerState {
   }
 
   // ---- baskets, beside the log ----
-  insertBasket(entryId: string, saltBase64: string, linesJson: string): void {
-    this.s.basketInsert.run(entryId, saltBase64, linesJson);
+  /** `contentJson`: the JCS of `{tier, lines}`. */
+  insertBasket(entryId: string, saltBase64: string, contentJson: string): void {
+    this.s.basketInsert.run(entryId, saltBase64, contentJson);
   }
-  basket(entryId: string): { salt: string | undefined; lines: string | undefined; erasedAtMs: number | undefined } | undefined {
+  basket(entryId: string): { salt: string | undefined; content: string | undefined; erasedAtMs: number | undefined } | undefined {
     const row = this.s.basketGet.get(entryId) as Row | undefined;
     if (row === undefined) return undefined;
-    return { salt: optString(row.salt), lines: optString(row.lines), erasedAtMs: optInt(row.erased_at_ms) };
+    return { salt: optString(row.salt), content: optString(row.content), erasedAtMs: optInt(row.erased_at_ms) };
   }
   eraseBasket(entryId: string, atMs: number): boolean {
     return this.s.basketErase.run(atMs, entryId).changes === 1;
@@ -255,6 +257,10 @@ export class SqliteStore implements LedgerState {
   }
   allowanceIssued(period: string, account: string): boolean {
     return this.s.allowanceGet.get(period, account) !== undefined;
+  }
+  /** The log index of a published rules version, if it was published. */
+  rulesIndex(territory: string, version: string): number | undefined {
+    return optInt(this.s.rulesAt.get(territory, version));
   }
   latestRules(territory: string): { version: string; documentHash: string; index: number } | undefined {
     const r = this.s.rulesLatest.get(territory) as Row | undefined;

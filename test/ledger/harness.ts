@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey, type SigningKey } from '../../domain/ed25519.js';
-import type { BasketLine } from '../../domain/entry/basket.js';
+import type { Basket, BasketLine } from '../../domain/entry/basket.js';
 import {
   accountOpenBody,
   allowanceIssueBody,
@@ -64,17 +64,17 @@ export class LedgerHarness {
     return { id: this.nextId(prefix), createdAtMs: this.nowMs };
   }
 
-  async submit(body: EntryBody, keys: readonly SigningKey[], basket?: { salt: string; lines: BasketLine[] }): Promise<Outcome> {
+  async submit(body: EntryBody, keys: readonly SigningKey[], basket?: Basket): Promise<Outcome> {
     return this.ledger.submit({ entry: signEntry(body, keys), ...(basket ? { basket } : {}) });
   }
 
-  async ok(body: EntryBody, keys: readonly SigningKey[], basket?: { salt: string; lines: BasketLine[] }) {
+  async ok(body: EntryBody, keys: readonly SigningKey[], basket?: Basket) {
     const outcome = await this.submit(body, keys, basket);
     if (!outcome.ok) throw new Error(`expected success, got ${outcome.error.code}: ${outcome.error.detail}`);
     return outcome.receipt;
   }
 
-  async code(body: EntryBody, keys: readonly SigningKey[], basket?: { salt: string; lines: BasketLine[] }): Promise<string> {
+  async code(body: EntryBody, keys: readonly SigningKey[], basket?: Basket): Promise<string> {
     const outcome = await this.submit(body, keys, basket);
     return outcome.ok ? 'OK' : outcome.error.code;
   }
@@ -111,10 +111,21 @@ export class LedgerHarness {
   }
 
   payment(p: { payer: string; merchant: string; tillId: string }, lines: BasketLine[], ticket = 1, offline = false) {
-    return paymentBody(this.common('pay'), { ...p, ticket, rulesVersion: 'nantes-ouest@2026-11', lines, offline });
+    return paymentBody(this.common('pay'), { ...p, ticket, rulesVersion: 'nantes-ouest@1', tier: 1, lines, offline });
   }
 }
 
-export function line(code: string, totalCents: number, caisseCents = totalCents, label = 'Carottes bio'): BasketLine {
-  return { code, label, quantity: 1, totalCents, caisseCents, eligible: caisseCents > 0, reasons: caisseCents > 0 ? [] : ['alcohol'] };
+/** A basket line of one piece, for ledgers without published rules (the basket is then checked for sums only). */
+export function line(code: string, priceCents: number, caisseCents = priceCents): BasketLine {
+  return {
+    code,
+    productCode: code,
+    quantity: 1,
+    unitPriceCents: priceCents,
+    priceCents,
+    eligible: caisseCents > 0,
+    shareBasisPoints: priceCents === 0 ? 0 : Math.round((caisseCents * 10_000) / priceCents),
+    caisseCents,
+    memberCents: priceCents - caisseCents,
+  };
 }

@@ -1,0 +1,73 @@
+import { pathToFileURL } from 'node:url';
+
+/**
+ * One line of a bench table: a figure measured in this run, the raw limit it is compared with (also
+ * measured in this run, on this machine) and the ratio between them. Targets come from issue 8
+ * ("Speed"); a figure below its target is reported, never asserted: timings belong in the bench, not
+ * in the tests.
+ */
+export interface FigureRow {
+  readonly figure: string;
+  readonly measured: string;
+  readonly rawLimit: string;
+  /** measured / raw limit, in percent; undefined where the figure is an absolute time. */
+  readonly ratioPercent: number | undefined;
+  readonly target: string;
+  readonly pass: boolean | undefined;
+}
+
+export interface FigureTable {
+  readonly title: string;
+  readonly rows: readonly FigureRow[];
+  /** Extra lines printed under the table (sizes, settings, what was measured exactly). */
+  readonly notes: readonly string[];
+}
+
+export function rate(count: number, elapsedMs: number): number {
+  return count / Math.max(elapsedMs / 1000, 1e-9);
+}
+
+export function fmtRate(perSecond: number, unit: string): string {
+  return `${Math.round(perSecond).toLocaleString('en-US')} ${unit}/s`;
+}
+
+export function passMark(pass: boolean | undefined): string {
+  if (pass === undefined) return '-';
+  return pass ? 'pass' : 'below target';
+}
+
+export function printTable(table: FigureTable, write: (s: string) => void = (s) => process.stdout.write(s)): void {
+  const header = ['figure', 'measured', 'raw limit', 'ratio', 'target', 'result'];
+  const rows = table.rows.map((r) => [r.figure, r.measured, r.rawLimit, r.ratioPercent === undefined ? '-' : `${r.ratioPercent.toFixed(1)} %`, r.target, passMark(r.pass)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |\n`;
+  write(`\n## ${table.title}\n\n`);
+  write(line(header));
+  write(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
+  for (const r of rows) write(line(r));
+  for (const n of table.notes) write(`  ${n}\n`);
+}
+
+/** True when this module is the script node was started with (so each bench file also runs alone). */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && pathToFileURL(entry).href === moduleUrl;
+}
+
+/** `--name value` and `--flag` options of a bench script. */
+export function benchArgs(argv: readonly string[] = process.argv.slice(2)): { quick: boolean; entries: number | undefined; only: string | undefined } {
+  let quick = false;
+  let entries: number | undefined;
+  let only: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--entries') {
+      const n = Number(argv[++i]);
+      if (!Number.isSafeInteger(n) || n < 1000) throw new Error('--entries takes an integer of at least 1000');
+      entries = n;
+    } else if (a === '--only') only = argv[++i];
+    else throw new Error(`unknown option ${a ?? ''} (known: --quick, --entries N, --only NAME)`);
+  }
+  return { quick, entries, only };
+}

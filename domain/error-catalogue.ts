@@ -1,0 +1,126 @@
+import type { ErrorCatalogue, ErrorSpec } from './error-spec.js';
+import { catalogErrors } from './catalog/errors.js';
+import { rulesErrors } from './rules/errors.js';
+import { ledgerErrors } from '../ledger/errors.js';
+import { merkleErrors } from '../ledger/merkle/errors.js';
+import { auditErrors } from '../ledger/audit/errors.js';
+import { printerErrors } from '../printer/errors.js';
+import { cliErrors } from '../cli/errors.js';
+
+/**
+ * Every area's error catalogue, merged into one map of stable codes. docs/ERRORS.md is generated from
+ * this list (domain/error-doc.ts) and test/docs/errors-doc.test.ts keeps the two in step both ways; the
+ * same test finds every `defineErrors(` call in the sources, so a new area cannot be left out.
+ *
+ * The order of `errorAreas` is the order of the tables in docs/ERRORS.md.
+ */
+export interface ErrorArea {
+  /** Short name of the area, used as the anchor of its table. */
+  readonly id: string;
+  /** Heading of its table in docs/ERRORS.md. */
+  readonly title: string;
+  /** The file that defines the catalogue, from the repository root. */
+  readonly file: string;
+  /** One sentence: where these codes are raised and how they reach a person. */
+  readonly about: string;
+  readonly errors: ErrorCatalogue<string>;
+}
+
+export const errorAreas: readonly ErrorArea[] = [
+  {
+    id: 'ledger',
+    title: 'Ledger: HTTP API and state machine',
+    file: 'ledger/errors.ts',
+    about: 'Answers of the ledger API (`POST /v1/entries`, reads) and of the rules every entry is checked against.',
+    errors: ledgerErrors,
+  },
+  {
+    id: 'merkle',
+    title: 'Ledger: Merkle proofs, signed notes and checkpoints',
+    file: 'ledger/merkle/errors.ts',
+    about: 'Raised when proofs, notes and checkpoints are built or verified; see docs/formats/merkle.md and docs/formats/checkpoint.md.',
+    errors: merkleErrors,
+  },
+  {
+    id: 'audit',
+    title: 'Audit (`caisse ledger verify`)',
+    file: 'ledger/audit/errors.ts',
+    about: 'Failures found while replaying the log; the detail names the log index, account or checkpoint.',
+    errors: auditErrors,
+  },
+  {
+    id: 'rules',
+    title: 'Rules (conventionnement documents and basket evaluation)',
+    file: 'domain/rules/errors.ts',
+    about: 'Rules documents, their committee signatures, and the evaluation of a basket against them.',
+    errors: rulesErrors,
+  },
+  {
+    id: 'catalog',
+    title: 'Product catalogue import',
+    file: 'domain/catalog/errors.ts',
+    about: "A shop's product file: each refused line is reported with one of these codes.",
+    errors: catalogErrors,
+  },
+  {
+    id: 'printer',
+    title: 'Printer',
+    file: 'printer/errors.ts',
+    about: 'ESC/POS printing: most are turned into a "can retry / refused" outcome rather than thrown.',
+    errors: printerErrors,
+  },
+  {
+    id: 'cli',
+    title: 'The `caisse` command',
+    file: 'cli/errors.ts',
+    about: 'How the command was called; these exit with code 2 (every other catalogued error exits with 1).',
+    errors: cliErrors,
+  },
+];
+
+type CodeOf<T> = T extends ErrorCatalogue<infer C> ? C : never;
+/** Every catalogued code. */
+export type ErrorCode =
+  | CodeOf<typeof ledgerErrors>
+  | CodeOf<typeof merkleErrors>
+  | CodeOf<typeof auditErrors>
+  | CodeOf<typeof rulesErrors>
+  | CodeOf<typeof catalogErrors>
+  | CodeOf<typeof printerErrors>
+  | CodeOf<typeof cliErrors>;
+
+/** Codes defined by more than one area (each with the areas defining it); empty when all is well. */
+export function duplicateCodes(areas: readonly ErrorArea[]): { code: string; areas: string[] }[] {
+  const owners = new Map<string, string[]>();
+  for (const area of areas) {
+    for (const code of Object.keys(area.errors)) owners.set(code, [...(owners.get(code) ?? []), area.id]);
+  }
+  return [...owners].filter(([, ids]) => ids.length > 1).map(([code, ids]) => ({ code, areas: ids }));
+}
+
+/**
+ * Merges the areas' catalogues. A code defined twice is a programmer error (two meanings for one stable
+ * code), so it stops the program at start-up rather than letting one definition shadow the other.
+ */
+export function mergeCatalogues(areas: readonly ErrorArea[]): { readonly [code: string]: ErrorSpec } {
+  const ids = new Set(areas.map((a) => a.id));
+  if (ids.size !== areas.length) throw new Error('an error area is listed twice');
+  const duplicates = duplicateCodes(areas);
+  if (duplicates.length > 0) {
+    throw new Error(`error codes defined twice: ${duplicates.map((d) => `${d.code} (${d.areas.join(', ')})`).join('; ')}`);
+  }
+  const merged: { [code: string]: ErrorSpec } = {};
+  for (const area of areas) Object.assign(merged, area.errors);
+  return Object.freeze(merged);
+}
+
+export const errorCatalogue = mergeCatalogues(errorAreas) as ErrorCatalogue<ErrorCode>;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCatalogue, code);
+}
+
+/** The area that defines a code, or undefined for a code no catalogue knows. */
+export function errorAreaOf(code: string): ErrorArea | undefined {
+  return errorAreas.find((area) => Object.hasOwn(area.errors, code));
+}

@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { CaisseError } from '../../domain/error-spec.js';
+import { verifyEntrySignature } from '../../domain/entry/sign.js';
+import { applyEntry } from '../core/apply.js';
+import type { KeyState } from '../core/state.js';
+import type { VerifierPool } from '../crypto/verifier-pool.js';
+import type { VerifyResult } from '../crypto/verify-task.js';
+import type { SealedEntry } from '../formats/leaf.js';
+import type { NoteVerifier } from '../formats/note.js';
+import { CompactRange } from '../merkle/compact-range.js';
+import type { HashedNode } from '../merkle/ranges.js';
+import { hashesEqual } from '../merkle/rfc6962.js';
+import type { VerifiedCheckpoint } from './checkpoints.js';
+import { splitStoredCheckpoint, type StoredCheckpointCheck } from './checkpoints.js';
+import { AuditFailure, auditFailure } from './failure.js';
+import { auditLimits } from './limits.js';
+import { prepareChunk, type KeyResolver, type PreparedChunk, type PreparedEntry } from './prepare.js';
+import { ReplayState, type LookedUpEntry } from './replay-state.js';
+import type { AuditSource } from './source.js';
+
+/**
+ * Streams the log through the audit pipeline and replays it:
+ *
+ *   read a chunk → prepare it (main thread, in order: decode, resolve keys, pack)
+ *     → verifier thread (signatures and leaf hashes) and look-ups of the ids it names
+ *     → replay (main thread, in order: applyEntry with the threads' answers, Merkle root, checkpoints)
+ *
+ * At most `chunksInFlightPerThread` chunks per thread are between reading and replay, so memory stays
+ * flat however long the log is. The first fault stops the audit with the index where it was found.
+ */
+export interface AuditorOptions {
+  readonly source: AuditSource;
+  readonly pool: VerifierPool;
+  readonly verifier: NoteVerifier;
+  readonly clockWindowMs: number;
+  /** Roots that must be found at given tree sizes (an earlier checkpoint saved by a previous run). */
+  readonly expectedRoots: ReadonlyMap<number, { root: Uint8Array; what: string }>;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface ReadyChunk {
+  readonly chunk: PreparedChunk;
+  readonly result: VerifyResult;
+  readonly found: Map<string, LookedUpEntry>;
+  readonly checkpoints: ReadonlyMap<number, StoredCheckpointCheck | AuditFailure>;
+}
+
+export class LogAuditor {
+  readonly state: ReplayState;
+  private readonly compact = new CompactRange();
+  private readonly resolver: KeyResolver = new Map();
+  private found = new Map<string, LookedUpEntry>();
+  private current: { entry: PreparedEntry; chunk: PreparedChunk; result: VerifyResult } | undefined;
+  /** Stored checkpoints whose signature and root were checked. */
+  checkpointsVerified = 0;
+
+  constructor(private readonly options: AuditorOptions) {
+    this.state = new ReplayState((id) => this.found.get(id));
+  }
+
+  /** Leaves audited so far. */
+  get size(): number {
+    return this.compact.size;
+  }
+
+  root(): Uint8Array {
+    return this.compact.root();
+  }
+
+  /** Audits the leaves from the current size up to the checkpoint's, and checks its root. */
+  async advanceTo(target: VerifiedCheckpoint): Promise<void> {
+    const { source, pool } = this.options;
+    const total = target.checkpoint.size;
+    assert.ok(total >= this.size);
+    const inFlightMax = Math.max(1, pool.threads) * auditLimits.chunksInFlightPerThread;
+    const pending: Promise<ReadyChunk>[] = [];
+    const rows = source.rows(this.size, total)[Symbol.asyncIterator]();
+    let position = this.size;
+    let reading = true;
+
+    const fill = async () => {
+      while (reading && pending.length < inFlightMax) {
+        const next = await rows.next();
+        if (next.done === true) {
+          reading = false;
+          break;
+        }
+        const checkpoints = this.storedCheckpoints(position, position + next.value.length);
+        const valid = [...checkpoints.values()].filter((c): c is StoredCheckpointCheck => !(c instanceof AuditFailure));
+        const chunk = prepareChunk(next.value, position, this.resolver, valid, this.options.verifier.publicKey);
+        position += chunk.entries.length;
+        // Past a fault nothing more is read: the replay stops there.
+        if (chunk.failure !== undefined) reading = false;
+        const ready = Promise.all([pool.run(chunk.task), source.lookup(chunk.lookups, total, target.checkpoint.rootHash)]).then(
+          ([result, found]): ReadyChunk => ({ chunk, result, found, checkpoints }),
+        );
+        ready.catch(() => undefined); // awaited in order below
+        pending.push(ready);
+      }
+    };
+
+    try {
+      for (;;) {
+        await fill();
+        const next = pending.shift();
+        if (next === undefined) break;
+        this.replay(await next, total);
+      }
+    } finally {
+      await rows.return?.();
+    }
+    if (this.size < total) throw auditFailure('AUDIT_LOG_TRUNCATED', { index: this.size }, `the log ends at ${this.size} leaves, its checkpoint signs ${total}`);
+    if (!hashesEqual(this.compact.root(), target.checkpoint.rootHash)) {
+      throw auditFailure('AUDIT_ROOT_MISMATCH', { size: total }, 'the root of the leaves is not the signed root');
+    }
+  }
+
+  /** Stored checkpoints (local source) of the tree sizes that this chunk's leaves reach. */
+  private storedCheckpoints(from: number, to: number): Map<number, StoredCheckpointCheck | AuditFailure> {
+    const out = new Map<number, StoredCheckpointCheck | AuditFailure>();
+    const at = this.options.source.storedCheckpointAt;
+    if (at === undefined) return out;
+    for (let size = from + 1; size <= to; size++) {
+      const stored = at(size);
+      if (stored === undefined) continue;
+      try {
+        out.set(size, splitStoredCheckpoint(size, stored.note, stored.root, this.options.verifier));
+      } catch (e) {
+        if (!(e instanceof AuditFailure)) throw e;
+        out.set(size, e);
+      }
+    }
+    return out;
+  }
+
+  private replay(ready: ReadyChunk, total: number): void {
+    const { chunk, result } = ready;
+    this.found = ready.found;
+    chunk.entries.forEach((entry, k) => {
+      const index = this.size;
+      const leafError = result.leafErrors?.[k];
+      assert.ok(leafError !== undefined, 'the threads validate every leaf');
+      if (leafError !== null) throw auditFailure('AUDIT_LEAF_MALFORMED', { index }, leafError);
+      this.current = { entry, chunk, result };
+      // decodeLeaf accepted these bytes on a thread; JSON.parse of them is the same value.
+      this.replayEntry(entry, entry.parsed as SealedEntry, index);
+      this.compact.append(result.leafHashes.subarray(k * 32, k * 32 + 32), this.checkNode);
+      const size = index + 1;
+      const stored = ready.checkpoints.get(size);
+      if (stored !== undefined) this.checkStoredCheckpoint(stored, chunk, result);
+      const expected = this.options.expectedRoots.get(size);
+      if (expected !== undefined && !hashesEqual(this.compact.root(), expected.root)) {
+        throw auditFailure('AUDIT_INCONSISTENT_CHECKPOINT', { size }, `${expected.what}: the log has another root at that size`);
+      }
+      this.options.onProgress?.(size, total);
+    });
+    this.current = undefined;
+    if (chunk.failure !== undefined) throw chunk.failure;
+  }
+
+  private replayEntry(entry: PreparedEntry, sealed: SealedEntry, index: number): void {
+    const { row } = entry;
+    if (sealed.index !== index) throw auditFailure('AUDIT_INDEX_MISMATCH', { index }, `the leaf says index ${sealed.index}`);
+    this.state.beginEntry(index);
+    let flags: readonly string[];
+    try {
+      flags = applyEntry(this.state, sealed, {
+        index,
+        ledgerTimeMs: sealed.ledgerTimeMs,
+        clockWindowMs: this.options.clockWindowMs,
+        verifySignature: this.verifySignature,
+      }).flags;
+    } catch (e) {
+      if (!(e instanceof CaisseError)) throw e;
+      if (e.code === 'LEDGER_BAD_SIGNATURE') throw auditFailure('AUDIT_BAD_SIGNATURE', { index }, `entry ${sealed.body.id}, ${e.detail}`);
+      throw auditFailure('AUDIT_RULE_VIOLATION', { index, ledgerCode: e.code }, `entry ${sealed.body.id}: ${e.detail}`);
+    }
+    if (flags.length !== (sealed.flags?.length ?? 0)) {
+      throw auditFailure('AUDIT_FLAGS_MISMATCH', { index }, `the leaf says [${(sealed.flags ?? []).join(',')}], its times say [${flags.join(',')}]`);
+    }
+    if (row.entryId !== sealed.body.id) throw auditFailure('AUDIT_ROW_MISMATCH', { index }, `stored id ${row.entryId}, the leaf's ${sealed.body.id}`);
+    const stored = row.stored;
+    if (stored !== undefined) {
+      const bodyHash = entry.bodyHash;
+      assert.ok(bodyHash !== undefined, 'a valid leaf has its body where prepare looks for it');
+      if (stored.type !== sealed.body.type || stored.ledgerTimeMs !== sealed.ledgerTimeMs || !hashesEqual(stored.bodyHash, bodyHash)) {
+        throw auditFailure('AUDIT_ROW_MISMATCH', { index }, `stored type, time or body hash of ${sealed.body.id} differ from its leaf`);
+      }
+    }
+  }
+
+  /**
+   * applyEntry's signature check: the thread's answer when it verified exactly this message with
+   * exactly this key and signature; otherwise (never expected) a verification right here.
+   */
+  private readonly verifySignature = (message: Uint8Array, key: KeyState, signatureBase64: string): boolean => {
+    const current = this.current;
+    assert.ok(current !== undefined);
+    const { entry, chunk, result } = current;
+    const signatures = (entry.parsed as SealedEntry).signatures;
+    for (let j = 0; j < signatures.length; j++) {
+      const at = entry.checkAt[j] ?? -1;
+      if (at < 0 || signatures[j]?.signature !== signatureBase64) continue;
+      const check = chunk.task.checks[at];
+      if (check !== undefined && hashesEqual(check.publicKey, key.publicKey) && bytesEqual(check.message, message)) return result.valid[at] === 1;
+    }
+    return verifyEntrySignature(message, key.publicKey, signatureBase64);
+  };
+
+  /** Each tree node completed while streaming must be the one stored (local source). */
+  private readonly checkNode = (node: HashedNode): void => {
+    const read = this.options.source.node;
+    if (read === undefined) return;
+    const stored = read(node.level, node.index);
+    if (stored === undefined || !hashesEqual(stored, node.hash)) {
+      throw auditFailure('AUDIT_NODE_MISMATCH', { index: node.index * 2 ** node.level }, `stored node level ${node.level}, index ${node.index} ${stored === undefined ? 'is missing' : 'differs'}`);
+    }
+  };
+
+  private checkStoredCheckpoint(stored: StoredCheckpointCheck | AuditFailure, chunk: PreparedChunk, result: VerifyResult): void {
+    if (stored instanceof AuditFailure) throw stored;
+    const at = chunk.extraChecks.get(stored.size);
+    assert.ok(at !== undefined);
+    if (result.valid[at] !== 1) throw auditFailure('AUDIT_CHECKPOINT_INVALID', { size: stored.size }, 'stored checkpoint signature does not verify with the log key');
+    const root = this.compact.root();
+    if (!hashesEqual(root, stored.checkpoint.rootHash) || !hashesEqual(root, stored.storedRoot)) {
+      throw auditFailure('AUDIT_ROOT_MISMATCH', { size: stored.size }, 'a stored checkpoint signs another root than the leaves give');
+    }
+    this.checkpointsVerified++;
+  }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { HttpJsonClient, type JsonResponse } from '../../cli/demo/http-client.js';
+import { assets, type Asset } from '../../domain/money.js';
+import { decodeBase64Strict, parseVkey, type NoteVerifier } from '../formats/note.js';
+import { verifyInclusion } from '../merkle/inclusion.js';
+import { leafHash } from '../merkle/rfc6962.js';
+import { CaisseError } from '../../domain/error-spec.js';
+import { auditFailure } from './failure.js';
+import { auditLimits } from './limits.js';
+import { lookedUpFromLeaf } from './lookup.js';
+import type { LookedUpEntry } from './replay-state.js';
+import type { AuditSource, SourceRow, StoredAccount, StoredState } from './source.js';
+
+/**
+ * A ledger read over its public HTTP API (/v1). Every answer is validated before use; leaves and
+ * proofs are then checked by the audit like any other input.
+ */
+const entryJson = z.object({ index: z.int().min(0), entryId: z.string().max(200), leaf: z.string() });
+const entriesPage = z.object({ entries: z.array(entryJson) });
+const keyJson = z.object({ name: z.string(), publicKey: z.string(), vkey: z.string() });
+const hashesJson = z.object({ hashes: z.array(z.string()).max(64) });
+const accountsJson = z.object({
+  accounts: z.array(z.object({ id: z.string(), kind: z.string(), territory: z.string().optional(), label: z.string().optional(), closed: z.boolean() })),
+});
+const accountJson = z.object({ id: z.string(), balances: z.record(z.string(), z.int()) });
+
+export function openHttpSource(baseUrl: string, options: { vkey?: string } = {}): AuditSource {
+  const client = new HttpJsonClient(baseUrl, { sockets: auditLimits.lookupsInFlight });
+  const label = baseUrl;
+
+  async function getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    let response: JsonResponse;
+    try {
+      response = await client.get(path);
+    } catch (e) {
+      throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: ${(e as Error).message}`);
+    }
+    if (response.status !== 200) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: HTTP ${response.status}`);
+    const parsed = schema.safeParse(response.body);
+    if (!parsed.success) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: unexpected answer (${parsed.error.issues[0]?.message ?? ''})`);
+    return parsed.data;
+  }
+
+  function hashes(list: readonly string[], what: string): Uint8Array[] {
+    return list.map((h) => {
+      const bytes = decodeBase64Strict(h);
+      if (bytes === undefined) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${what}: a hash is not base64`);
+      return bytes;
+    });
+  }
+
+  async function page(start: number, end: number): Promise<SourceRow[]> {
+    const body = await getJson(`/v1/log/entries?start=${start}&end=${end}`, entriesPage);
+    return body.entries.map((e) => {
+      const leaf = decodeBase64Strict(e.leaf);
+      if (leaf === undefined) throw auditFailure('AUDIT_LEAF_MALFORMED', { index: e.index }, 'leaf is not base64');
+      return { index: e.index, leaf, entryId: e.entryId };
+    });
+  }
+
+  /** Runs `fn` over `items` with at most `width` calls pending. */
+  async function eachBounded<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    });
+    await Promise.all(lanes);
+  }
+
+  return {
+    label,
+    mode: 'url',
+    async verifier(): Promise<NoteVerifier> {
+      if (options.vkey !== undefined) return parseVkey(options.vkey);
+      const key = await getJson('/v1/log/key', keyJson);
+      return parseVkey(key.vkey);
+    },
+    async latestCheckpoint(): Promise<string | undefined> {
+      let response: JsonResponse;
+      try {
+        response = await client.get('/v1/log/checkpoint');
+      } catch (e) {
+        throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/log/checkpoint: ${(e as Error).message}`);
+      }
+      if (response.status === 404) return undefined;
+      if (response.status !== 200) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/log/checkpoint: HTTP ${response.status}`);
+      return response.text;
+    },
+    async *rows(start: number, end: number): AsyncIterable<readonly SourceRow[]> {
+      // Pages are requested ahead, a bounded number at a time, and handed over in order.
+      const ahead: Promise<SourceRow[]>[] = [];
+      let requested = start;
+      const fill = () => {
+        while (ahead.length < auditLimits.pagesInFlight && requested < end) {
+          const to = Math.min(requested + auditLimits.pageEntries, end);
+          const p = page(requested, to);
+          p.catch(() => undefined); // awaited below, in order; this only keeps an early failure from going unhandled
+          ahead.push(p);
+          requested = to;
+        }
+      };
+      fill();
+      while (ahead.length > 0) {
+        const rows = await (ahead.shift() as Promise<SourceRow[]>);
+        fill();
+        yield rows;
+      }
+    },
+    async lookup(ids: readonly string[], size: number, root: Uint8Array): Promise<Map<string, LookedUpEntry>> {
+      const found = new Map<string, LookedUpEntry>();
+      await eachBounded(ids, auditLimits.lookupsInFlight, async (id) => {
+        let response: JsonResponse;
+        try {
+          response = await client.get(`/v1/log/entries-by-id/${encodeURIComponent(id)}`);
+        } catch (e) {
+          throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `entries-by-id/${id}: ${(e as Error).message}`);
+        }
+        if (response.status === 404) return;
+        const parsed = entryJson.safeParse(response.body);
+        if (response.status !== 200 || !parsed.success) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `entries-by-id/${id}: HTTP ${response.status}`);
+        const leaf = decodeBase64Strict(parsed.data.leaf);
+        if (leaf === undefined) throw auditFailure('AUDIT_LOOKUP_INVALID', { index: parsed.data.index }, `entry ${id}: leaf is not base64`);
+        const entry = lookedUpFromLeaf(id, parsed.data.index, leaf);
+        // An entry past the audited tree cannot be the one a refund in it names.
+        if (entry.index >= size) return;
+        const proof = await getJson(`/v1/log/proof/inclusion?index=${entry.index}&size=${size}`, hashesJson);
+        try {
+          verifyInclusion(leafHash(leaf), entry.index, size, hashes(proof.hashes, 'inclusion proof'), root);
+        } catch (e) {
+          if (e instanceof CaisseError) throw auditFailure('AUDIT_LOOKUP_INVALID', { index: entry.index }, `entry ${id} is not in the audited tree: ${e.code}`);
+          throw e;
+        }
+        found.set(id, entry);
+      });
+      return found;
+    },
+    async storedState(): Promise<StoredState> {
+      const list = await getJson('/v1/accounts', accountsJson);
+      const accounts: StoredAccount[] = list.accounts.map((a) => ({ id: a.id, kind: a.kind, closed: a.closed, territory: a.territory, label: a.label }));
+      const balances: { account: string; asset: Asset; balanceCents: number }[] = [];
+      await eachBounded(accounts, auditLimits.lookupsInFlight, async (a) => {
+        const one = await getJson(`/v1/accounts/${encodeURIComponent(a.id)}`, accountJson);
+        for (const asset of assets) balances.push({ account: a.id, asset, balanceCents: one.balances[asset] ?? 0 });
+      });
+      return { accounts, balances };
+    },
+    async consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+      const proof = await getJson(`/v1/log/proof/consistency?from=${from}&to=${to}`, hashesJson);
+      return hashes(proof.hashes, 'consistency proof');
+    },
+    async close() {
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { homeFiles, keyPath, readConfig } from '../home.js';
+import { readKeyFile } from '../../domain/key-file.js';
+import type { NoteVerifier } from '../formats/note.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { auditLimits } from './limits.js';
+import { lookedUpFromLeaf } from './lookup.js';
+import type { LookedUpEntry } from './replay-state.js';
+import type { AuditSource, SourceRow, StoredState } from './source.js';
+
+/**
+ * A ledger's data directory, read through a read-only SQLite connection inside one read transaction:
+ * the audit sees one snapshot (leaves, checkpoints, nodes and balances at the same tree size) even
+ * while the ledger keeps serving and appending.
+ */
+export function openLocalSource(dir: string, options: { verifier?: NoteVerifier } = {}): AuditSource {
+  const config = readConfig(dir);
+  const verifier: NoteVerifier = options.verifier ?? { name: config.origin, publicKey: readKeyFile(keyPath(dir, 'ledger')).publicKey };
+  const store = SqliteStore.open(join(dir, homeFiles.database), { readonly: true });
+  // WAL readers keep the snapshot of their first read until the transaction ends.
+  store.db.exec('BEGIN');
+  return {
+    label: dir,
+    mode: 'local',
+    verifier: async () => verifier,
+    latestCheckpoint: async () => store.latestCheckpoint()?.note,
+    async *rows(start: number, end: number): AsyncIterable<readonly SourceRow[]> {
+      for (let at = start; at < end; at += auditLimits.chunkEntries) {
+        const chunk: SourceRow[] = [];
+        // Each chunk is read to its end before anything else uses the connection.
+        for (const row of store.iterateLog(at, Math.min(at + auditLimits.chunkEntries, end))) {
+          chunk.push({ index: row.index, leaf: row.leaf, entryId: row.entryId, stored: { type: row.type, ledgerTimeMs: row.ledgerTimeMs, bodyHash: row.bodyHash } });
+        }
+        yield chunk;
+        if (chunk.length < Math.min(auditLimits.chunkEntries, end - at)) return;
+      }
+    },
+    async lookup(ids: readonly string[]): Promise<Map<string, LookedUpEntry>> {
+      const found = new Map<string, LookedUpEntry>();
+      for (const id of ids) {
+        const row = store.logById(id);
+        if (row !== undefined) found.set(id, lookedUpFromLeaf(id, row.index, row.leaf));
+      }
+      return found;
+    },
+    async storedState(): Promise<StoredState> {
+      return {
+        accounts: store.accounts(),
+        balances: store.balances(),
+        keys: store.keys(),
+        refundedCents: (paymentId) => store.payment(paymentId)?.refundedCents,
+      };
+    },
+    node: (level, index) => store.node(level, index),
+    storedCheckpointAt: (size) => store.checkpointAt(size),
+    storedSize: () => store.size(),
+    async close() {
+      if (store.db.inTransaction) store.db.exec('ROLLBACK');
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { entrySignatureDomain } from '../../domain/entry/sign.js';
+import type { SignatureCheck, VerifyTask } from '../crypto/verify-task.js';
+import { auditFailure, type AuditFailure } from './failure.js';
+import type { SourceRow } from './source.js';
+
+/**
+ * The first stage of the audit pipeline, on the main thread and in log order: parse each leaf of a
+ * chunk, resolve the public key of each signature as of that point of the log, and pack the leaves and
+ * signature checks into one task for a verifier thread, which validates every leaf (decodeLeaf: format
+ * and canonical form), hashes it, and verifies the signatures. The replay uses a parsed leaf only after
+ * its thread said it is well formed.
+ *
+ * Keys are resolved ahead of the replay from the registrations seen so far. That is sound because a
+ * key id is derived from its public key (applyEntry checks it), so an id names one key for ever, and
+ * because the replay stops at the first entry it refuses: a registration that the replay would refuse
+ * cannot lend its key to a later entry that the audit accepts. The replay still checks, through
+ * applyEntry, that each signer was registered and not revoked at that index; and it uses a thread's
+ * answer only for the exact message, key and signature that were sent (see LogAuditor).
+ */
+export interface PreparedEntry {
+  /** JSON.parse of the leaf: a SealedEntry once its thread has validated the leaf, unknown before. */
+  readonly parsed: unknown;
+  /** The signing message (domain string and JCS body), a view into the chunk's packed buffer. */
+  readonly message: Uint8Array | undefined;
+  /** SHA-256 of the body's JCS bytes: what the store keeps as body_hash. */
+  readonly bodyHash: Uint8Array | undefined;
+  /** Per signature: the position of its check in the task, or -1 when none was sent. */
+  readonly checkAt: readonly number[];
+  readonly row: SourceRow;
+}
+
+export interface PreparedChunk {
+  readonly start: number;
+  /** The entries read, from `start` on, up to the first that could not be (see `failure`). */
+  readonly entries: readonly PreparedEntry[];
+  /** A fault found while reading, at index start + entries.length (a gap in the stored indices). */
+  readonly failure: AuditFailure | undefined;
+  readonly task: VerifyTask;
+  /** Entry ids that refunds and corrections of this chunk name. */
+  readonly lookups: readonly string[];
+  /** Checks appended after the entries' (stored checkpoint signatures), by tree size. */
+  readonly extraChecks: ReadonlyMap<number, number>;
+}
+
+const domainBytes = Buffer.from(entrySignatureDomain, 'utf8');
+const bodyPrefix = Buffer.from('{"body":', 'utf8');
+const indexKey = Buffer.from(',"index":', 'utf8');
+const offlineFlags = Buffer.from(',"flags":["offline"]', 'utf8');
+const signatureBytes = 64;
+const publicKeyBytes = 32;
+
+/** Public keys by key id, as registered in the log so far (genesis and key.register entries). */
+export type KeyResolver = Map<string, Uint8Array>;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The body's JCS bytes inside a leaf, if the leaf has the shape of a canonical one:
+ * `{"body":<JCS body>[,"flags":["offline"]],"index":…}`. Nothing after the body can contain
+ * `,"index":` (only numbers, hex and base64 follow), so the last one ends the body. Undefined for a
+ * leaf of another shape, which its thread will refuse anyway.
+ */
+function bodyBytesOf(leaf: Buffer, hasFlags: boolean): Buffer | undefined {
+  if (!leaf.subarray(0, bodyPrefix.length).equals(bodyPrefix)) return undefined;
+  let end = leaf.lastIndexOf(indexKey);
+  if (hasFlags) end -= offlineFlags.length;
+  if (end <= bodyPrefix.length || leaf[end - 1] !== 0x7d) return undefined;
+  return leaf.subarray(bodyPrefix.length, end);
+}
+
+function parse(leaf: Buffer): unknown {
+  try {
+    return JSON.parse(leaf.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+interface Read {
+  readonly row: SourceRow;
+  readonly leaf: Buffer;
+  readonly parsed: unknown;
+  readonly body: Buffer | undefined;
+  readonly signatures: readonly { keyId: string; signature: string }[];
+}
+
+function signaturesOf(parsed: unknown): { keyId: string; signature: string }[] {
+  if (!isObject(parsed) || !Array.isArray(parsed.signatures)) return [];
+  return parsed.signatures.flatMap((s: unknown) => {
+    const keyId = isObject(s) ? str(s.keyId) : undefined;
+    const signature = isObject(s) ? str(s.signature) : undefined;
+    return keyId !== undefined && signature !== undefined ? [{ keyId, signature }] : [];
+  });
+}
+
+/**
+ * `checkpoints` are stored checkpoints whose signature is checked on the threads with this chunk: the
+ * note text and the raw signature by the log's key.
+ */
+export function prepareChunk(
+  rows: readonly SourceRow[],
+  start: number,
+  resolver: KeyResolver,
+  checkpoints: readonly { size: number; message: Uint8Array; signature: Uint8Array }[],
+  logKey: Uint8Array,
+): PreparedChunk {
+  const read: Read[] = [];
+  let failure: AuditFailure | undefined;
+  let packedBytes = 0;
+  for (const row of rows) {
+    const index = start + read.length;
+    if (row.index !== index) {
+      failure = auditFailure('AUDIT_LOG_TRUNCATED', { index }, `the next stored leaf has index ${row.index}`);
+      break;
+    }
+    const leaf = Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength);
+    const parsed = parse(leaf);
+    const body = isObject(parsed) ? bodyBytesOf(leaf, parsed.flags !== undefined) : undefined;
+    const signatures = signaturesOf(parsed);
+    read.push({ row, leaf, parsed, body, signatures });
+    packedBytes += leaf.length + (body === undefined ? 0 : domainBytes.length + body.length) + signatures.length * signatureBytes;
+  }
+
+  // One buffer per chunk holds every leaf, message and signature: a thread receives it in one copy.
+  const packed = Buffer.alloc(packedBytes);
+  let at = 0;
+  const checks: SignatureCheck[] = [];
+  const leaves: Uint8Array[] = [];
+  const entries: PreparedEntry[] = [];
+  const lookups = new Set<string>();
+  for (const { row, leaf, parsed, body, signatures } of read) {
+    const leafAt = at;
+    at += leaf.copy(packed, at);
+    leaves.push(packed.subarray(leafAt, at));
+    let message: Uint8Array | undefined;
+    if (body !== undefined) {
+      const messageAt = at;
+      at += domainBytes.copy(packed, at);
+      at += body.copy(packed, at);
+      message = packed.subarray(messageAt, at);
+    }
+    const b = isObject(parsed) && isObject(parsed.body) ? parsed.body : {};
+    // The genesis entry is signed by the ledger key it registers.
+    if (b.type === 'ledger.genesis' && Array.isArray(b.keys)) for (const k of b.keys as unknown[]) learnKey(resolver, k);
+    const checkAt = signatures.map((s) => {
+      const publicKey = resolver.get(s.keyId);
+      const sigAt = at;
+      const written = packed.write(s.signature, at, signatureBytes, 'base64');
+      at += signatureBytes;
+      // A signature that is not 64 bytes is left to the replay, which refuses it.
+      if (publicKey === undefined || message === undefined || written !== signatureBytes) return -1;
+      checks.push({ message, publicKey, signature: packed.subarray(sigAt, sigAt + signatureBytes) });
+      return checks.length - 1;
+    });
+    if (b.type === 'key.register') learnKey(resolver, b.key);
+    const named = b.type === 'refund' ? str(b.payment) : b.type === 'correction' ? str(b.corrects) : undefined;
+    if (named !== undefined) lookups.add(named);
+    const bodyHash = body === undefined ? undefined : new Uint8Array(createHash('sha256').update(body).digest());
+    entries.push({ parsed, message, bodyHash, checkAt, row });
+  }
+  assert.ok(at <= packedBytes);
+  const extraChecks = new Map<number, number>();
+  for (const cp of checkpoints) {
+    checks.push({ message: cp.message, publicKey: logKey, signature: cp.signature });
+    extraChecks.set(cp.size, checks.length - 1);
+  }
+  return { start, entries, failure, task: { checks, leaves, validateLeaves: true }, lookups: [...lookups], extraChecks };
+}
+
+/**
+ * Records a registration's key, once (the first registration of an id is the only one applyEntry
+ * accepts). Its own 32-byte buffer, so that a task copies 32 bytes for it, not a pooled slab.
+ */
+function learnKey(resolver: KeyResolver, registration: unknown): void {
+  if (!isObject(registration)) return;
+  const keyId = str(registration.keyId);
+  const publicKey = str(registration.publicKey);
+  if (keyId === undefined || publicKey === undefined || resolver.has(keyId)) return;
+  const key = new Uint8Array(publicKeyBytes);
+  key.set(Buffer.from(publicKey, 'base64').subarray(0, publicKeyBytes));
+  resolver.set(keyId, key);
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { queueFileBytesMax } from './limits.js';
+
+/**
+ * The reprint queue's file: jobs waiting for the printer, recent receipts kept for a DUPLICATA, and
+ * the reprint counters. JSON lines (one record a line, a header line first), small by construction
+ * (every part is bounded in limits.ts), rewritten whole at each change: written to a temporary file,
+ * fsynced, renamed over the old one, and the folder fsynced, so a power cut leaves either the old
+ * file or the new one, never half of one.
+ *
+ *   {"format":"caisse-printer-queue","version":1,"reprintTotal":3}
+ *   {"type":"job","id":"receipt:caisse-1:123","kind":"receipt","view":{…},"queuedAtMs":…,"attempts":2,"lastCode":"PRINTER_PAPER_OUT"}
+ *   {"type":"recent","key":"caisse-1:123","view":{…},"printedAtMs":…,"reprints":1}
+ */
+
+export const queueFileName = 'printer-queue.jsonl';
+const format = 'caisse-printer-queue';
+
+export type JobKind = 'receipt' | 'closure' | 'settlement';
+
+export interface QueuedJob {
+  readonly id: string;
+  readonly kind: JobKind;
+  /** The view as given (already validated when queued; validated again when printed). */
+  readonly view: unknown;
+  readonly queuedAtMs: number;
+  readonly attempts: number;
+  readonly lastCode: string;
+}
+
+export interface RecentReceipt {
+  /** `${tillId}:${ticketNumber}` */
+  readonly key: string;
+  readonly view: unknown;
+  readonly printedAtMs: number;
+  readonly reprints: number;
+}
+
+export interface QueueState {
+  readonly jobs: readonly QueuedJob[];
+  readonly recent: readonly RecentReceipt[];
+  readonly reprintTotal: number;
+}
+
+export const emptyQueueState: QueueState = { jobs: [], recent: [], reprintTotal: 0 };
+
+const header = z.strictObject({ format: z.literal(format), version: z.literal(1), reprintTotal: z.number().int().min(0) });
+const record = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('job'),
+    id: z.string().min(1).max(200),
+    kind: z.enum(['receipt', 'closure', 'settlement']),
+    view: z.unknown(),
+    queuedAtMs: z.number().int(),
+    attempts: z.number().int().min(0),
+    lastCode: z.string().max(64),
+  }),
+  z.strictObject({
+    type: z.literal('recent'),
+    key: z.string().min(1).max(200),
+    view: z.unknown(),
+    printedAtMs: z.number().int(),
+    reprints: z.number().int().min(0),
+  }),
+]);
+
+export function encodeQueueState(state: QueueState): string {
+  const lines = [JSON.stringify({ format, version: 1, reprintTotal: state.reprintTotal })];
+  for (const job of state.jobs) lines.push(JSON.stringify({ type: 'job', ...job }));
+  for (const recent of state.recent) lines.push(JSON.stringify({ type: 'recent', ...recent }));
+  return lines.join('\n') + '\n';
+}
+
+/** Parses the file's text; throws (a plain Error naming the line) when it is not a queue file. */
+export function decodeQueueState(text: string): QueueState {
+  const lines = text.split('\n').filter((line) => line.length > 0);
+  if (lines.length === 0) throw new Error('empty queue file');
+  const head = header.parse(JSON.parse(lines[0]!));
+  const jobs: QueuedJob[] = [];
+  const recent: RecentReceipt[] = [];
+  lines.slice(1).forEach((line, i) => {
+    const parsed = record.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`line ${i + 2}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const { type, ...rest } = parsed.data;
+    if (type === 'job') jobs.push(rest as QueuedJob);
+    else recent.push(rest as RecentReceipt);
+  });
+  return { jobs, recent, reprintTotal: head.reprintTotal };
+}
+
+export interface LoadedQueue {
+  readonly state: QueueState;
+  /** Set when the file was unreadable and moved aside (the queue then starts empty). */
+  readonly corruptFileMovedTo: string | null;
+}
+
+export class QueueStore {
+  readonly path: string;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, queueFileName);
+  }
+
+  async load(): Promise<LoadedQueue> {
+    await fs.mkdir(dirname(this.path), { recursive: true });
+    let text: string;
+    try {
+      const stat = await fs.stat(this.path);
+      if (stat.size > queueFileBytesMax) return this.#setAside();
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (error) {
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') {
+        return { state: emptyQueueState, corruptFileMovedTo: null };
+      }
+      throw error;
+    }
+    try {
+      return { state: decodeQueueState(text), corruptFileMovedTo: null };
+    } catch {
+      return this.#setAside();
+    }
+  }
+
+  /** Replaces the file atomically (temporary file, fsync, rename, fsync of the folder). */
+  async save(state: QueueState): Promise<void> {
+    const temporary = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await fs.open(temporary, 'w');
+    try {
+      await handle.writeFile(encodeQueueState(state), 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, this.path);
+    const folder = await fs.open(dirname(this.path), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+
+  async #setAside(): Promise<LoadedQueue> {
+    const aside = `${this.path}.corrupt-${Date.now()}`;
+    await fs.rename(this.path, aside);
+    return { state: emptyQueueState, corruptFileMovedTo: aside };
+  }
+}

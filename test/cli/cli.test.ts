@@ -1,0 +1,144 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caisseBin, envWithoutLocale, requireBuiltCaisse, runCaisse, stackTraceLine, type CaisseRun } from './caisse-bin.js';
+
+/**
+ * The `caisse` command as a user meets it, run from dist/ in a child process: help in French by default
+ * and in English when asked, usage errors that exit 2 with a French message and no stack trace, and
+ * `ledger init`, which keeps its secret keys in 0600 files and never prints them.
+ */
+let work: string;
+
+beforeAll(() => {
+  requireBuiltCaisse();
+  work = mkdtempSync(join(tmpdir(), 'caisse-cli-'));
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A usage error: exit 2, nothing on stdout, one French line on stderr naming the code, no stack trace. */
+function expectUsageError(run: CaisseRun, code: string, mentions: string): void {
+  expect({ code: run.code, stdout: run.stdout }, run.stderr).toEqual({ code: 2, stdout: '' });
+  expect(run.stderr).toMatch(new RegExp(`^Erreur ${code} : `));
+  expect(run.stderr).toContain(mentions);
+  expect(run.stderr).not.toMatch(stackTraceLine);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+}
+
+describe('help', () => {
+  it('is in French by default, in English with --lang en or LANG=en_GB.UTF-8, and --lang wins over LANG', async () => {
+    expect(caisseBin.endsWith(join('dist', 'cli', 'main.js'))).toBe(true);
+    const [fr, flag, env, french, command] = await Promise.all([
+      runCaisse(['--help']),
+      runCaisse(['--lang', 'en', '--help']),
+      runCaisse(['--help'], { env: envWithoutLocale({ LANG: 'en_GB.UTF-8' }) }),
+      runCaisse(['--help', '--lang=fr'], { env: envWithoutLocale({ LANG: 'en_GB.UTF-8' }) }),
+      runCaisse(['ledger', 'serve', '--help', '--lang', 'en']),
+    ]);
+    expect(fr.code, fr.stderr).toBe(0);
+    expect(fr.stdout).toContain('Utilisation');
+    expect(fr.stdout).toContain('Commandes');
+    for (const name of ['ledger init', 'ledger serve', 'demo']) expect(fr.stdout).toContain(name);
+    expect(fr.stdout).not.toContain('Usage:');
+    for (const run of [flag, env]) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('Usage');
+      expect(run.stdout).toContain('Commands');
+      expect(run.stdout).not.toContain('Utilisation');
+    }
+    expect(env.stdout).toBe(flag.stdout);
+    expect(french.stdout).toBe(fr.stdout);
+    // The help of one command lists its options.
+    expect(command.code).toBe(0);
+    expect(command.stdout).toContain('Serve the ledger');
+    for (const option of ['--data', '--port', '--threads']) expect(command.stdout).toContain(option);
+  });
+});
+
+describe('usage errors', () => {
+  it('unknown command, unknown option, missing option, bad integer, out of range, bad language: exit 2, French, no stack trace', async () => {
+    const data = join(work, 'nothing-here');
+    const cases: { args: string[]; code: string; mentions: string }[] = [
+      { args: ['frobnicate'], code: 'CLI_UNKNOWN_COMMAND', mentions: 'frobnicate' },
+      { args: ['ledger', 'init', '--data', join(work, 'x'), '--colour', 'rouge'], code: 'CLI_UNKNOWN_OPTION', mentions: '--colour' },
+      { args: ['ledger', 'init'], code: 'CLI_MISSING_OPTION', mentions: '--data' },
+      { args: ['ledger', 'serve', '--data', data, '--port', 'abc'], code: 'CLI_BAD_VALUE', mentions: '--port abc' },
+      { args: ['ledger', 'serve', '--data', data, '--port', '70000'], code: 'CLI_BAD_VALUE', mentions: '--port 70000' },
+      { args: ['demo', '--data', data, '--payments', '1.5'], code: 'CLI_BAD_VALUE', mentions: '--payments 1.5' },
+      { args: ['--lang', 'de', '--help'], code: 'CLI_BAD_VALUE', mentions: 'de' },
+    ];
+    const runs = await Promise.all(cases.map((c) => runCaisse(c.args)));
+    runs.forEach((run, i) => {
+      const c = cases[i];
+      if (c !== undefined) expectUsageError(run, c.code, c.mentions);
+    });
+  });
+
+  it('in English when asked; a directory without a ledger is an operating error (exit 1), not a crash', async () => {
+    const [english, empty] = await Promise.all([
+      runCaisse(['frobnicate', '--lang', 'en']),
+      runCaisse(['ledger', 'serve', '--data', join(work, 'empty'), '--port', '0']),
+    ]);
+    expect(english.code, english.stderr).toBe(2);
+    expect(english.stderr).toMatch(/^Error CLI_UNKNOWN_COMMAND: Unknown command/);
+    expect(english.stderr).not.toMatch(stackTraceLine);
+    expect(empty.code, empty.stderr).toBe(1);
+    expect(empty.stderr).toMatch(/^Erreur LEDGER_[A-Z_]+ : /);
+    expect(empty.stderr).toContain('caisse ledger init');
+    expect(empty.stderr).not.toMatch(stackTraceLine);
+  });
+});
+
+describe('ledger init', () => {
+  it('creates 0600 key files, never prints a secret, and refuses to run twice on the same directory', async () => {
+    const dir = join(work, 'ledger');
+    const [first, english] = await Promise.all([
+      runCaisse(['ledger', 'init', '--data', dir]),
+      runCaisse(['ledger', 'init', '--data', join(work, 'ledger-en'), '--lang', 'en']),
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Registre créé');
+    const keysDir = join(dir, 'keys');
+    const keyFiles = readdirSync(keysDir).filter((f) => f.endsWith('.key'));
+    expect(keyFiles.sort()).toEqual(['committee.key', 'ledger.key', 'moneko.key', 'operator.key']);
+    const secrets: string[] = [];
+    for (const file of keyFiles) {
+      const path = join(keysDir, file);
+      expect((statSync(path).mode & 0o777).toString(8), path).toBe('600');
+      const key = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(key)) {
+        if (name !== 'keyId' && name !== 'publicKey' && typeof value === 'string') secrets.push(value);
+      }
+    }
+    expect(secrets).toHaveLength(keyFiles.length);
+    // The folders that hold secrets are the owner's only.
+    expect((statSync(keysDir).mode & 0o777).toString(8)).toBe('700');
+    expect((statSync(join(dir, 'basket-reader.token')).mode & 0o777).toString(8)).toBe('600');
+    const token = readFileSync(join(dir, 'basket-reader.token'), 'utf8').trim();
+    const before = Object.fromEntries(keyFiles.map((f) => [f, readFileSync(join(keysDir, f), 'utf8')]));
+
+    const second = await runCaisse(['ledger', 'init', '--data', dir]);
+    expect(second.code).not.toBe(0);
+    expect(second.code).not.toBe(2);
+    expect(second.stderr).toMatch(/^Erreur [A-Z_]+ : /);
+    expect(second.stderr).toContain(dir);
+    expect(second.stderr).not.toMatch(stackTraceLine);
+    // The keys of the existing ledger are untouched.
+    expect(Object.fromEntries(keyFiles.map((f) => [f, readFileSync(join(keysDir, f), 'utf8')]))).toEqual(before);
+
+    expect(english.code, english.stderr).toBe(0);
+    expect(english.stdout).toContain('Ledger created');
+    for (const run of [first, second, english]) {
+      for (const secret of [...secrets, token]) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+        // Nor the seed in another encoding.
+        expect(run.stdout).not.toContain(Buffer.from(secret, 'base64').toString('hex'));
+      }
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateSigningKey, keyIdOf, signBytes } from '../../domain/ed25519.js';
+import { canonicalBytes } from '../../domain/jcs.js';
+import { rulesDocumentHash } from '../../domain/rules/compile.js';
+import { keyFileJson, parseKeyFile, readKeyFile, writeKeyFile } from '../../domain/rules/key-file.js';
+import { rulesSignatureDomain, rulesSigningMessage, signRulesDocument, verifySignedRules } from '../../domain/rules/signature.js';
+import { createHash } from 'node:crypto';
+import { fixtureRulesDocument } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'caisse-sign-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('committee signatures on rules documents', () => {
+  const key = generateSigningKey();
+  const trusted = new Map([[keyIdOf(key.publicKey), key.publicKey]]);
+  const doc = fixtureRulesDocument('nantes-ouest');
+
+  it('signs "caisse-rules-v1\\n" || JCS(document) and verifies', () => {
+    const signed = signRulesDocument(doc, key);
+    expect(signed.keyId).toBe(keyIdOf(key.publicKey));
+    const message = Buffer.concat([Buffer.from(rulesSignatureDomain), Buffer.from(canonicalBytes(doc))]);
+    expect(Buffer.from(rulesSigningMessage(doc)).equals(message)).toBe(true);
+    expect(verifySignedRules(JSON.parse(JSON.stringify(signed)), trusted).document).toEqual(doc);
+  });
+
+  it('does not depend on key order in the file', () => {
+    const signed = signRulesDocument(doc, key);
+    const reordered = { signature: signed.signature, document: Object.fromEntries(Object.entries(signed.document).reverse()), keyId: signed.keyId };
+    expect(verifySignedRules(reordered, trusted).document.version).toBe(doc.version);
+  });
+
+  it.each([
+    ['a changed share', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, document: { ...s.document, pricing: { kind: 'whole' } } }), 'RULES_BAD_SIGNATURE'],
+    ['a changed version', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, document: { ...s.document, version: 2 } }), 'RULES_BAD_SIGNATURE'],
+    ['a signature by another key under this key id', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, signature: Buffer.from(signBytes(generateSigningKey(), rulesSigningMessage(s.document))).toString('base64') }), 'RULES_BAD_SIGNATURE'],
+    ['a signature without the domain string', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, signature: Buffer.from(signBytes(key, canonicalBytes(s.document))).toString('base64') }), 'RULES_BAD_SIGNATURE'],
+    ['an unknown key id', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, keyId: '0123456789abcdef' }), 'RULES_UNTRUSTED_KEY'],
+    ['a malformed signature', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, signature: 'abc' }), 'RULES_INVALID'],
+    ['an invalid document', (s: ReturnType<typeof signRulesDocument>) => ({ ...s, document: { ...s.document, version: -1 } }), 'RULES_INVALID'],
+  ])('refuses %s', (_name, tamper, code) => {
+    expect(() => verifySignedRules(tamper(signRulesDocument(doc, key)), trusted)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('refuses to sign an invalid document', () => {
+    expect(() => signRulesDocument({ ...doc, version: 0 }, key)).toThrow(expect.objectContaining({ code: 'RULES_INVALID' }));
+  });
+
+  it('hashes the document as SHA-256 of its JCS bytes', () => {
+    expect(rulesDocumentHash(doc)).toBe(createHash('sha256').update(canonicalBytes(doc)).digest('hex'));
+    expect(rulesDocumentHash(doc)).not.toBe(rulesDocumentHash(fixtureRulesDocument('pays-de-retz')));
+  });
+});
+
+describe('committee key files', () => {
+  it('are written with mode 0600, never overwritten, and read back', async () => {
+    const key = generateSigningKey();
+    const file = join(dir, 'committee.key');
+    await writeKeyFile(file, key);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await expect(writeKeyFile(file, key)).rejects.toThrow();
+    const read = await readKeyFile(file);
+    expect(Buffer.from(read.publicKey).equals(Buffer.from(key.publicKey))).toBe(true);
+  });
+
+  it.each([
+    ['not JSON', 'nope'],
+    ['a missing seed', JSON.stringify({ keyId: '0123456789abcdef', publicKey: 'A'.repeat(43) + '=' })],
+    ['a public key that does not match the seed', (() => {
+      const a = JSON.parse(keyFileJson(generateSigningKey())) as Record<string, string>;
+      const b = JSON.parse(keyFileJson(generateSigningKey())) as Record<string, string>;
+      return JSON.stringify({ ...a, publicKey: b.publicKey });
+    })()],
+  ])('refuses %s', (_name, text) => {
+    expect(() => parseKeyFile(text)).toThrow(expect.objectContaining({ code: 'RULES_BAD_KEY_FILE' }));
+  });
+
+  it('refuses a missing file with RULES_BAD_KEY_FILE', async () => {
+    await expect(readKeyFile(join(dir, 'absent.key'))).rejects.toMatchObject({ code: 'RULES_BAD_KEY_FILE' });
+    writeFileSync(join(dir, 'big.key'), 'x'.repeat(5000));
+    await expect(readKeyFile(join(dir, 'big.key'))).rejects.toMatchObject({ code: 'RULES_BAD_KEY_FILE' });
+  });
+});
