@@ -14,9 +14,7 @@ export class JcsError extends Error {}
 const encoder = new TextEncoder();
 
 export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, parts, 0);
-  return parts.join('');
+  return write(value, 0);
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {
@@ -26,48 +24,44 @@ export function canonicalBytes(value: unknown): Uint8Array {
 /** Nesting beyond this is refused: our formats are at most a few levels deep. */
 const depthMax = 32;
 
-function write(value: unknown, out: string[], depth: number): void {
+/**
+ * Builds the text by string concatenation (V8 ropes) rather than an array of parts joined at the end:
+ * this runs several times per entry on the ledger's hot path (body, leaf, basket lines).
+ */
+function write(value: unknown, depth: number): string {
   if (depth > depthMax) throw new JcsError('value nested too deeply');
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'number':
       if (!Number.isSafeInteger(value)) throw new JcsError(`number ${value} is not a safe integer`);
-      out.push(Object.is(value, -0) ? '0' : String(value));
-      return;
+      // String(-0) is "0", as RFC 8785 wants.
+      return String(value);
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
-        out.push('[');
+        let out = '[';
         for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(',');
-          write(value[i], out, depth + 1);
+          if (i > 0) out += ',';
+          out += write(value[i], depth + 1);
         }
-        out.push(']');
-        return;
+        return `${out}]`;
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();
-      out.push('{');
+      let out = '{';
       let first = true;
       for (const key of keys) {
         const item = record[key];
         // Absent optional fields are simply left out, as JSON.stringify does.
         if (item === undefined) continue;
-        if (!first) out.push(',');
+        if (!first) out += ',';
         first = false;
-        out.push(JSON.stringify(key), ':');
-        write(item, out, depth + 1);
+        out += `${JSON.stringify(key)}:${write(item, depth + 1)}`;
       }
-      out.push('}');
-      return;
+      return `${out}}`;
     }
     default:
       throw new JcsError(`cannot canonicalise a ${typeof value}`);

@@ -6,6 +6,7 @@ import { optInt, optString } from '../command.js';
 import { initLedger, openLedger, readBasketToken } from '../../ledger/home.js';
 import { createApp } from '../../ledger/http/app.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
+import type { Ledger } from '../../ledger/core/ledger.js';
 
 const dataOption = { name: 'data', kind: 'string', valueName: 'DIR', required: true, help: { fr: 'dossier des données du registre', en: 'ledger data directory' } } as const;
 
@@ -31,6 +32,7 @@ export const ledgerInit: Command = {
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
+  readonly ledger: Ledger;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function serveLedger(dir: string, options: { port: number; host: st
   return {
     server,
     port,
+    ledger: opened.ledger,
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();

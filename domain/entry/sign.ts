@@ -11,10 +11,14 @@ export const entrySignatureDomain = 'caisse-entry-v1\n';
 const domainBytes = new TextEncoder().encode(entrySignatureDomain);
 
 export function entrySigningMessage(body: EntryBody): Uint8Array {
-  const jcs = canonicalBytes(body);
-  const message = new Uint8Array(domainBytes.length + jcs.length);
+  return signingMessageOfBodyBytes(canonicalBytes(body));
+}
+
+/** The same message from the body's JCS bytes, for a caller that already has them (the ledger). */
+export function signingMessageOfBodyBytes(bodyJcs: Uint8Array): Uint8Array {
+  const message = new Uint8Array(domainBytes.length + bodyJcs.length);
   message.set(domainBytes, 0);
-  message.set(jcs, domainBytes.length);
+  message.set(bodyJcs, domainBytes.length);
   return message;
 }
 
@@ -36,5 +40,10 @@ export function verifyEntrySignature(message: Uint8Array, publicKey: Uint8Array,
 
 /** SHA-256 of the body's JCS bytes: how the ledger recognises the same request sent twice. */
 export function entryBodyHash(body: EntryBody): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(canonicalBytes(body)).digest());
+  return bodyHashOfBodyBytes(canonicalBytes(body));
+}
+
+/** The same hash from the body's JCS bytes, for a caller that already has them (the ledger). */
+export function bodyHashOfBodyBytes(bodyJcs: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bodyJcs).digest());
 }

@@ -150,10 +150,23 @@ function floorFor(floors: readonly CompiledFloor[], product: Product): CompiledF
   return undefined;
 }
 
+/** Pricing reasons are the same few texts basket after basket: built once each (bounded memo). */
+const pricingReasonMemo = new Map<string, Reason>();
+const pricingReasonMemoMax = 1024;
+function memoReason(key: string, build: () => Reason): Reason {
+  let reason = pricingReasonMemo.get(key);
+  if (reason === undefined) {
+    if (pricingReasonMemo.size >= pricingReasonMemoMax) pricingReasonMemo.clear();
+    reason = Object.freeze(build());
+    pricingReasonMemo.set(key, reason);
+  }
+  return reason;
+}
+
 function policyShare(policy: CompiledPolicy, product: Product, tier: number): { share: number; reason: Reason; kind: LinePolicy } {
   switch (policy.kind) {
     case 'whole':
-      return { share: shareBasisPointsFull, reason: reasons.pricingWhole(), kind: 'whole' };
+      return { share: shareBasisPointsFull, reason: memoReason('whole', reasons.pricingWhole), kind: 'whole' };
     case 'share': {
       let share = policy.defaultShareBasisPoints;
       // Categories are stored most specific first, so the first match is the most specific one.
@@ -164,13 +177,13 @@ function policyShare(policy: CompiledPolicy, product: Product, tier: number): { 
           break;
         }
       }
-      return { share, reason: reasons.pricingShare(share), kind: 'share' };
+      return { share, reason: memoReason(`share:${share}`, () => reasons.pricingShare(share)), kind: 'share' };
     }
     case 'tier': {
       const share = policy.byTier.get(tier);
       // Compilation checked that every tier has a share and evaluation that the tier exists.
       assert.ok(share !== undefined, `no share for tier ${tier}`);
-      return { share, reason: reasons.pricingTier(tier, share), kind: 'tier' };
+      return { share, reason: memoReason(`tier:${tier}:${share}`, () => reasons.pricingTier(tier, share)), kind: 'tier' };
     }
   }
 }
@@ -214,10 +227,10 @@ export function evaluateBasket(input: BasketInput): BasketEvaluation {
         uncapped = priceCents - memberPart;
         share = priceCents === 0 ? 0 : Math.floor((uncapped * shareBasisPointsFull) / priceCents);
         policy = 'producer-floor';
-        lineReasons.push(reasons.pricingFloor(floor.floorCentsPerKg, floor.memberCentsPerKg));
+        lineReasons.push(memoReason(`floor:${floor.floorCentsPerKg}:${floor.memberCentsPerKg}`, () => reasons.pricingFloor(floor.floorCentsPerKg, floor.memberCentsPerKg)));
       } else {
         const chosen = verdict.approvedShareBasisPoints !== undefined
-          ? { share: verdict.approvedShareBasisPoints, reason: reasons.pricingShare(verdict.approvedShareBasisPoints), kind: 'share' as const }
+          ? { share: verdict.approvedShareBasisPoints, reason: memoReason(`share:${verdict.approvedShareBasisPoints}`, () => reasons.pricingShare(verdict.approvedShareBasisPoints ?? 0)), kind: 'share' as const }
           : policyShare(shop.pricing, product, member.tier);
         share = chosen.share;
         policy = chosen.kind;
@@ -226,7 +239,7 @@ export function evaluateBasket(input: BasketInput): BasketEvaluation {
       }
     }
     const paid = Math.min(uncapped, remainingCents);
-    if (paid < uncapped) lineReasons.push(reasons.balanceExhausted());
+    if (paid < uncapped) lineReasons.push(memoReason('balance', reasons.balanceExhausted));
     remainingCents -= paid;
     totalCents += priceCents;
     caisseCents += paid;

@@ -74,11 +74,11 @@ export const shopRulesSchema = z.strictObject({
   shopId: z.string().regex(shopIdPattern),
   name: text,
   /** `whole-shop`: every food product, minus the exclusions. `product-list`: the approved list only. */
-  mode: z.enum(['whole-shop', 'product-list']),
+  mode: z.enum(['whole-shop', 'product-list']).describe('whole-shop: every food product minus the exclusions; product-list: approved products only'),
   /** product-list mode: products approved one by one, each with an optional share (hearts on the label). */
   approved: z.array(z.strictObject({ code: productCode, shareBasisPoints: shareBasisPoints.optional() })).max(approvedProductsMax).optional(),
   /** product-list mode: products meeting any of these criteria are approved as well. */
-  qualifyBy: z.array(z.enum(criteria)).max(criteria.length).optional(),
+  qualifyBy: z.array(z.enum(criteria)).max(criteria.length).optional().describe('product-list shops: products meeting any of these criteria are approved too'),
   allow: codeAndCategoryList.optional(),
   deny: codeAndCategoryList.optional(),
   /** Replaces the document's pricing policy for this shop. */
@@ -100,10 +100,10 @@ export const eligibilitySchema = z.strictObject({
   /** Peasant producers (agriculture paysanne) by registry id, with a name for people reading the rules. */
   peasantRegistry: z.array(z.strictObject({ registryId: z.string().min(1).max(40), name: z.string().min(1).max(productNameCharsMax), commune: z.string().min(1).max(80) })).max(rulesListMax),
   /** Fresh produce by month (1–12): a product of these categories is eligible only in its months. */
-  seasons: z.array(z.strictObject({ category: taxonomyId, months: z.array(z.int().min(1).max(12)).min(1).max(12) })).max(rulesListMax),
+  seasons: z.array(z.strictObject({ category: taxonomyId, months: z.array(z.int().min(1).max(12)).min(1).max(12) })).max(rulesListMax).describe('Fresh produce eligible only in these months (Europe/Paris)'),
   alcohol: z.strictObject({
     /** 120 = 1.2 % vol, the French legal threshold of an alcoholic drink. */
-    abvBasisPointsMax: z.int().min(0).max(10_000),
+    abvBasisPointsMax: z.int().min(0).max(10_000).describe('Alcohol by volume above which a drink is excluded, in basis points of a percent (120 = 1.2 % vol)'),
     categories: z.array(taxonomyId).max(rulesListMax),
   }),
   nonFoodCategories: z.array(taxonomyId).max(rulesListMax),
@@ -139,20 +139,22 @@ export const moneyPolicySchema = z.strictObject({
 });
 export type MoneyPolicy = z.infer<typeof moneyPolicySchema>;
 
-export const rulesDocumentSchema = z.strictObject({
-  format: z.literal(rulesFormat),
-  territory: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
-  territoryName: texts,
-  /** Communes and quarters the territory covers, for people reading the document. */
-  areas: z.array(z.string().min(1).max(80)).max(rulesListMax),
-  committee: text,
-  version: z.int().min(1).max(1_000_000),
-  /** Unix milliseconds from which a payment may apply this version. */
-  effectiveFromMs: z.int().min(0),
-  eligibility: eligibilitySchema,
-  pricing: pricingPolicySchema,
-  shops: z.array(shopRulesSchema).max(rulesShopsMax),
-  money: moneyPolicySchema,
-});
+export const rulesDocumentSchema = z
+  .strictObject({
+    format: z.literal(rulesFormat),
+    territory: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/).describe('Territory slug, e.g. nantes-ouest'),
+    territoryName: texts,
+    /** Communes and quarters the territory covers, for people reading the document. */
+    areas: z.array(z.string().min(1).max(80)).max(rulesListMax).describe('Communes and quarters the territory covers'),
+    committee: text.describe('Name of the citizens’ committee that adopted and signs the document'),
+    version: z.int().min(1).max(1_000_000).describe('Incremented at each publication for the territory; each payment names it'),
+    /** Unix milliseconds from which a payment may apply this version. */
+    effectiveFromMs: z.int().min(0).describe('Unix milliseconds from which a payment may apply this version'),
+    eligibility: eligibilitySchema,
+    pricing: pricingPolicySchema.describe('Default pricing policy: share of an eligible line paid by the caisse'),
+    shops: z.array(shopRulesSchema).max(rulesShopsMax).describe('Approved shops, each as a whole shop or by product list'),
+    money: moneyPolicySchema,
+  })
+  .describe('caisse-rules-v1: the conventionnement of one territory of a Caisse Commune de l’Alimentation. Amounts in integer cents, shares in basis points (10000 = 100 %).');
 
 export type RulesDocument = z.infer<typeof rulesDocumentSchema>;

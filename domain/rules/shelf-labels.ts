@@ -100,7 +100,8 @@ export function shelfLabelsPdf(input: ShelfLabelsInput): Promise<Buffer> {
     const bandY = y + h - 24;
     if (e.eligible) {
       doc.save().roundedRect(x + 4, bandY, w - 8, 18, 3).fillColor(green).fill().restore();
-      const hearts = heartsFor(e.maxShareBasisPoints);
+      // Hearts promise what every member gets at least; the text gives the range by tier.
+      const hearts = heartsFor(e.minShareBasisPoints);
       for (let k = 0; k < 3; k++) drawHeart(doc, x + 13 + k * 11, bandY + 4, 9.5, k < hearts);
       doc.font('Helvetica-Bold').fontSize(8).fillColor('#ffffff').text(bandText(e, lang), x + 46, bandY + 5, { width: w - 54, lineBreak: false, ellipsis: true });
     } else {

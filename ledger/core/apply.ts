@@ -23,6 +23,8 @@ export interface ApplyContext {
   readonly clockWindowMs: number;
   /** Verifies one signature; the ledger passes a cache of signatures it verified in parallel. */
   readonly verifySignature: (message: Uint8Array, key: KeyState, signatureBase64: string) => boolean;
+  /** The entry's signing message, when the caller already built it from the body's JCS bytes. */
+  readonly signingMessage?: Uint8Array;
 }
 
 export interface ApplyResult {
@@ -84,7 +86,7 @@ function checkTime(body: EntryBody, ctx: ApplyContext): 'offline'[] {
 }
 
 function checkSignatures(state: StateReader, entry: SignedEntry, ctx: ApplyContext): KeyState[] {
-  const message = entrySigningMessage(entry.body);
+  const message = ctx.signingMessage ?? entrySigningMessage(entry.body);
   const seen = new Set<string>();
   const signers: KeyState[] = [];
   for (const sig of entry.signatures) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CaisseError } from '../../domain/error-spec.js';
 import type { SigningKey } from '../../domain/ed25519.js';
 import { basketHash, basketTotals, type Basket } from '../../domain/entry/basket.js';
-import { entryBodyHash, verifyEntrySignature } from '../../domain/entry/sign.js';
+import { bodyHashOfBodyBytes, signingMessageOfBodyBytes, verifyEntrySignature } from '../../domain/entry/sign.js';
 import type { SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
 import { canonicalJson } from '../../domain/jcs.js';
@@ -140,12 +140,45 @@ export class Ledger {
   appendGroup(submissions: readonly Submission[]): Outcome[] {
     assert.ok(submissions.length <= limits.groupEntriesMax);
     const ledgerTimeMs = this.nowMs();
-    const results: ({ index: number; replayed: boolean; flags: readonly 'offline'[] } | CaisseError)[] = [];
-    const sizeBefore = this.size;
+    const results: (Appended | CaisseError)[] = [];
+    let sizeBefore = this.size;
+    try {
+      this.appendInTransaction(submissions, ledgerTimeMs, results, (size) => {
+        sizeBefore = size;
+      });
+    } catch (e) {
+      // Nothing of the group was committed: forget the leaves counted in memory.
+      this.size = this.store.size();
+      throw e;
+    }
+    const checkpoint = this.store.latestCheckpoint();
+    return results.map((r): Outcome => {
+      if (r instanceof CaisseError) return { ok: false, error: r };
+      assert.ok(checkpoint !== undefined);
+      return { ok: true, receipt: this.receiptOf(r, checkpoint.size, checkpoint.note) };
+    });
+  }
+
+  private appendInTransaction(
+    submissions: readonly Submission[],
+    ledgerTimeMs: number,
+    results: (Appended | CaisseError)[],
+    started: (size: number) => void,
+  ): void {
     this.store.transaction(() => {
+      // Another process may have appended since our last group (an operator's command on the same
+      // directory): every state read below comes from SQLite in this transaction, so catching up means
+      // only the size and the key cache.
+      const storedSize = this.store.size();
+      if (storedSize !== this.size) {
+        this.store.reloadKeys();
+        this.size = storedSize;
+      }
+      const sizeBefore = this.size;
+      started(sizeBefore);
       for (const submission of submissions) {
         try {
-          results.push(this.store.db.transaction(() => this.appendOne(submission, ledgerTimeMs))());
+          results.push(this.store.savepoint(() => this.appendOne(submission, ledgerTimeMs)));
         } catch (e) {
           if (!(e instanceof CaisseError)) throw e;
           results.push(e);
@@ -157,21 +190,19 @@ export class Ledger {
         this.store.insertCheckpoint({ size: this.size, root, note, signedAtMs: ledgerTimeMs });
       }
     });
-    const checkpoint = this.store.latestCheckpoint();
-    return results.map((r): Outcome => {
-      if (r instanceof CaisseError) return { ok: false, error: r };
-      assert.ok(checkpoint !== undefined);
-      return { ok: true, receipt: this.receiptFor(r.index, checkpoint.size, checkpoint.note, r.replayed) };
-    });
   }
 
-  private appendOne(submission: Submission, ledgerTimeMs: number): { index: number; replayed: boolean; flags: readonly 'offline'[] } {
+  private appendOne(submission: Submission, ledgerTimeMs: number): Appended {
     const { entry, basket } = submission;
-    const bodyHash = entryBodyHash(entry.body);
+    // The body's JCS is computed once and serves the body hash, the signing message and the leaf.
+    const bodyJcs = canonicalJson(entry.body);
+    const bodyBytes = utf8.encode(bodyJcs);
+    const bodyHash = bodyHashOfBodyBytes(bodyBytes);
     const existing = this.store.logById(entry.body.id);
     if (existing !== undefined) {
       if (!Buffer.from(existing.bodyHash).equals(Buffer.from(bodyHash))) throw ledgerError('LEDGER_ID_CONFLICT', entry.body.id);
-      return { index: existing.index, replayed: true, flags: [] };
+      const flags = leafFlags(existing.leaf);
+      return { index: existing.index, replayed: true, flags, entryId: existing.entryId, ledgerTimeMs: existing.ledgerTimeMs, leafHash: this.getNode(0, existing.index) };
     }
     checkBasket(submission);
     if (entry.body.type === 'payment' && basket !== undefined) this.baskets.check(entry.body, basket);
@@ -181,16 +212,35 @@ export class Ledger {
       ledgerTimeMs,
       clockWindowMs: this.clockWindowMs,
       verifySignature: submission.signaturesVerified === true ? alreadyVerified : verifyWithKey,
+      signingMessage: signingMessageOfBodyBytes(bodyBytes),
     });
     const sealed: SealedEntry = flags.length > 0 ? { ...entry, index, ledgerTimeMs, flags } : { ...entry, index, ledgerTimeMs };
-    const leaf = encodeLeaf(sealed);
+    const leaf = encodeLeaf(sealed, bodyJcs);
     const hash = leafHash(leaf);
     this.store.appendLeaf({ index, entryId: entry.body.id, bodyHash, type: entry.body.type, ledgerTimeMs, leaf });
     appendLeafNodes(this.store, index, hash);
     if ('postings' in entry.body) this.store.insertPostings(index, entry.body.postings);
     if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, canonicalJson({ tier: basket.tier, lines: basket.lines }));
     this.size = index + 1;
-    return { index, replayed: false, flags };
+    return { index, replayed: false, flags, entryId: entry.body.id, ledgerTimeMs, leafHash: hash };
+  }
+
+  /** A receipt from what appending the entry already knew: no read of the leaf back. */
+  private receiptOf(a: Appended, treeSize: number, checkpoint: string): Receipt {
+    assert.ok(a.index < treeSize);
+    return {
+      v: receiptFormatVersion,
+      origin: this.origin,
+      entryId: a.entryId,
+      index: a.index,
+      leafHash: Buffer.from(a.leafHash).toString('base64'),
+      ledgerTimeMs: a.ledgerTimeMs,
+      treeSize,
+      inclusionProof: inclusionProof(a.index, treeSize, this.getNode).map((h) => Buffer.from(h).toString('base64')),
+      checkpoint,
+      ...(a.flags.length > 0 ? { flags: [...a.flags] } : {}),
+      ...(a.replayed ? { replayed: true as const } : {}),
+    };
   }
 
   receiptFor(index: number, treeSize: number, checkpoint: string, replayed: boolean): Receipt {
@@ -222,6 +272,17 @@ export class Ledger {
   }
 }
 
+/** What appending one entry (or finding it already appended) tells its receipt. */
+interface Appended {
+  readonly index: number;
+  readonly replayed: boolean;
+  readonly flags: readonly 'offline'[];
+  readonly entryId: string;
+  readonly ledgerTimeMs: number;
+  readonly leafHash: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
 const alreadyVerified = (): boolean => true;
 const verifyWithKey = (message: Uint8Array, key: KeyState, signatureBase64: string): boolean =>
   verifyEntrySignature(message, key.publicKey, signatureBase64);

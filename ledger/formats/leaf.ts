@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalBytes } from '../../domain/jcs.js';
+import { canonicalBytes, canonicalJson } from '../../domain/jcs.js';
 import { entryBodySchema, entrySignatureSchema, type SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
 
@@ -26,8 +26,21 @@ const sealedEntrySchema = z.strictObject({
   flags: z.array(z.literal('offline')).min(1).max(1).optional(),
 });
 
-export function encodeLeaf(sealed: SealedEntry): Uint8Array {
-  return canonicalBytes(sealed);
+const leafKeys = new Set(['body', 'signatures', 'index', 'ledgerTimeMs', 'flags']);
+const encoder = new TextEncoder();
+
+/**
+ * The leaf bytes. `bodyJcs`, when given, is canonicalJson(sealed.body) already computed by the caller
+ * (the ledger computes it once per entry for the body hash and the signing message): the leaf is then
+ * assembled around it, keys in JCS order (body, flags, index, ledgerTimeMs, signatures), giving the
+ * same bytes as canonicalBytes(sealed) without canonicalising the body a third time.
+ */
+export function encodeLeaf(sealed: SealedEntry, bodyJcs?: string): Uint8Array {
+  if (bodyJcs === undefined || Object.keys(sealed).some((k) => !leafKeys.has(k))) return canonicalBytes(sealed);
+  const flags = sealed.flags === undefined ? '' : `,"flags":${canonicalJson(sealed.flags)}`;
+  return encoder.encode(
+    `{"body":${bodyJcs}${flags},"index":${canonicalJson(sealed.index)},"ledgerTimeMs":${canonicalJson(sealed.ledgerTimeMs)},"signatures":${canonicalJson(sealed.signatures)}}`,
+  );
 }
 
 export class LeafFormatError extends Error {}

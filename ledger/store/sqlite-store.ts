@@ -54,19 +54,46 @@ function optInt(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/**
+ * Bounds of the in-memory caches in front of SQLite (a cache that reaches its bound is emptied and
+ * refills from the database). Accounts and balances are read several times per entry; tree nodes by
+ * every receipt's inclusion proof, and mostly the same few: the ones just written and the left border.
+ */
+export const storeCacheLimits = {
+  accountsMax: 200_000,
+  balancesMax: 400_000,
+  nodesMax: 1 << 16,
+} as const;
+
 export class SqliteStore implements LedgerState {
   readonly db: Database.Database;
   readonly path: string;
   private readonly keyCache = new Map<string, KeyState>();
+  /**
+   * Write-through caches of the state, for the writer only (a read-only store may be reading a
+   * database that another process writes). Dropped with the key cache whenever SQLite may hold
+   * something else: after a rollback, or when another process has appended (reloadKeys).
+   */
+  private readonly stateCached: boolean;
+  private readonly accountCache = new Map<string, AccountRow>();
+  private readonly balanceCache = new Map<string, number>();
+  private readonly rulesCache = new Map<string, { version: string; documentHash: string; index: number } | null>();
+  /** Tree nodes never change once written; a rolled-back insert is dropped with the other caches. */
+  private readonly nodeCache = new Map<string, Uint8Array>();
+  /** Counts writes that touch a cache, so that a savepoint rolled back after one drops the caches. */
+  private cachedWrites = 0;
   private readonly s;
 
   private constructor(path: string, readonly: boolean) {
     this.path = path;
+    this.stateCached = !readonly;
     this.db = new Database(path, { readonly, fileMustExist: readonly });
     if (!readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
+      // 64 MiB of page cache instead of 2 MiB: the indexes of a million-entry log stay in memory.
+      this.db.pragma('cache_size = -65536');
       this.db.exec(schemaSql);
     }
     assert.equal(this.db.pragma('synchronous', { simple: true }), readonly ? this.db.pragma('synchronous', { simple: true }) : 2);
@@ -79,6 +106,7 @@ export class SqliteStore implements LedgerState {
       logInsert: db.prepare('INSERT INTO log (idx, entry_id, body_hash, type, ledger_time_ms, leaf) VALUES (?, ?, ?, ?, ?, ?)'),
       logByIndex: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx = ?'),
       logById: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE entry_id = ?'),
+      lastOfType: db.prepare('SELECT idx FROM log WHERE type = ? ORDER BY idx DESC LIMIT ?').pluck(),
       logRange: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx >= ? AND idx < ? ORDER BY idx'),
       nodeGet: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
       nodeInsert: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
@@ -116,7 +144,7 @@ export class SqliteStore implements LedgerState {
       basketGet: db.prepare('SELECT entry_id, salt, content, erased_at_ms FROM baskets WHERE entry_id = ?'),
       basketErase: db.prepare('UPDATE baskets SET salt = NULL, content = NULL, erased_at_ms = ? WHERE entry_id = ? AND erased_at_ms IS NULL'),
     };
-    this.loadKeys();
+    this.reloadKeys();
   }
 
   static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
@@ -138,12 +166,34 @@ export class SqliteStore implements LedgerState {
     try {
       return this.db.transaction(fn).immediate();
     } catch (e) {
-      this.loadKeys();
+      this.reloadKeys();
       throw e;
     }
   }
 
-  private loadKeys(): void {
+  /**
+   * Runs `fn` in a savepoint (nested in the current transaction): on failure its writes are undone,
+   * and so are the caches' if it wrote through them.
+   */
+  savepoint<T>(fn: () => T): T {
+    const writesBefore = this.cachedWrites;
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      if (this.cachedWrites !== writesBefore) this.reloadKeys();
+      throw e;
+    }
+  }
+
+  /**
+   * Rebuilds the key cache from what is committed and drops the cached state (after a rollback, or
+   * another process's append).
+   */
+  reloadKeys(): void {
+    this.accountCache.clear();
+    this.balanceCache.clear();
+    this.rulesCache.clear();
+    this.nodeCache.clear();
     this.keyCache.clear();
     for (const row of this.s.keysAll.all() as Row[]) {
       const key = toKey(row);
@@ -177,16 +227,32 @@ export class SqliteStore implements LedgerState {
   logRange(start: number, end: number): LogRow[] {
     return (this.s.logRange.all(start, end) as Row[]).map(toLog);
   }
+  /** Indices of the last `count` entries of a type, newest first. */
+  lastOfType(type: string, count: number): number[] {
+    return this.s.lastOfType.all(type, count) as number[];
+  }
   /** Streams leaves in order without holding them all: the audit reads a million this way. */
   *iterateLog(start: number, end: number): Generator<LogRow> {
     for (const row of this.s.logRange.iterate(start, end) as IterableIterator<Row>) yield toLog(row);
   }
   node(level: number, index: number): Uint8Array | undefined {
+    const id = `${level}/${index}`;
+    const cached = this.nodeCache.get(id);
+    if (cached !== undefined) return cached;
     const hash = this.s.nodeGet.get(level, index);
-    return hash === undefined ? undefined : u8(hash);
+    if (hash === undefined) return undefined;
+    const bytes = u8(hash);
+    this.cacheNode(id, bytes);
+    return bytes;
   }
   insertNode(level: number, index: number, hash: Uint8Array): void {
     this.s.nodeInsert.run(level, index, hash);
+    this.cachedWrites += 1;
+    this.cacheNode(`${level}/${index}`, new Uint8Array(hash));
+  }
+  private cacheNode(id: string, hash: Uint8Array): void {
+    if (this.nodeCache.size >= storeCacheLimits.nodesMax) this.nodeCache.clear();
+    this.nodeCache.set(id, hash);
   }
   insertPostings(index: number, postings: readonly Posting[]): void {
     for (const p of postings) this.s.postingInsert.run(index, p.account, p.asset, p.amountCents);
@@ -228,15 +294,31 @@ export class SqliteStore implements LedgerState {
 
   // ---- state (LedgerState) ----
   account(id: string): AccountRow | undefined {
+    const cached = this.accountCache.get(id);
+    if (cached !== undefined) return cached;
     const row = this.s.accountGet.get(id) as Row | undefined;
-    return row === undefined ? undefined : toAccount(row);
+    if (row === undefined) return undefined;
+    const account = toAccount(row);
+    if (this.stateCached) {
+      if (this.accountCache.size >= storeCacheLimits.accountsMax) this.accountCache.clear();
+      this.accountCache.set(id, account);
+    }
+    return account;
   }
   accounts(): AccountRow[] {
     return (this.s.accountsAll.all() as Row[]).map(toAccount);
   }
   balanceCents(account: string, asset: Asset): number {
+    const id = `${account}|${asset}`;
+    const cached = this.balanceCache.get(id);
+    if (cached !== undefined) return cached;
     const v = this.s.balanceGet.get(account, asset);
-    return typeof v === 'number' ? v : 0;
+    const cents = typeof v === 'number' ? v : 0;
+    if (this.stateCached) {
+      if (this.balanceCache.size >= storeCacheLimits.balancesMax) this.balanceCache.clear();
+      this.balanceCache.set(id, cents);
+    }
+    return cents;
   }
   balances(): { account: string; asset: Asset; balanceCents: number }[] {
     return (this.s.balancesAll.all() as Row[]).map((r) => ({ account: r.account as string, asset: r.asset as Asset, balanceCents: r.balance_cents as number }));
@@ -263,25 +345,40 @@ export class SqliteStore implements LedgerState {
     return optInt(this.s.rulesAt.get(territory, version));
   }
   latestRules(territory: string): { version: string; documentHash: string; index: number } | undefined {
+    const cached = this.rulesCache.get(territory);
+    if (cached !== undefined) return cached ?? undefined;
     const r = this.s.rulesLatest.get(territory) as Row | undefined;
-    return r === undefined ? undefined : { version: r.version as string, documentHash: r.document_hash as string, index: r.idx as number };
+    const latest = r === undefined ? undefined : { version: r.version as string, documentHash: r.document_hash as string, index: r.idx as number };
+    // Territories are a handful: the cache is bounded by the rules table itself.
+    if (this.stateCached) this.rulesCache.set(territory, latest ?? null);
+    return latest;
   }
 
   openAccount(a: { id: string; kind: AccountKind; territory: string | undefined; label: string | undefined }, index: number): void {
     this.s.accountInsert.run(a.id, a.kind, a.territory ?? null, a.label ?? null, index);
+    this.cachedWrites += 1;
+    this.accountCache.delete(a.id);
   }
   closeAccount(id: string, index: number): void {
     assert.equal(this.s.accountClose.run(index, id).changes, 1);
+    this.cachedWrites += 1;
+    this.accountCache.delete(id);
   }
   addBalance(account: string, asset: Asset, deltaCents: number): void {
     this.s.balanceAdd.run(account, asset, deltaCents);
+    this.cachedWrites += 1;
+    const id = `${account}|${asset}`;
+    const cached = this.balanceCache.get(id);
+    if (cached !== undefined) this.balanceCache.set(id, cached + deltaCents);
   }
   registerKey(key: KeyState): void {
     this.s.keyInsert.run(key.keyId, key.publicKey, key.role, key.merchant ?? null, key.tillId ?? null, key.registeredIndex);
+    this.cachedWrites += 1;
     this.keyCache.set(key.keyId, key);
   }
   revokeKey(keyId: string, index: number): void {
     assert.equal(this.s.keyRevoke.run(index, keyId).changes, 1);
+    this.cachedWrites += 1;
     const key = this.keyCache.get(keyId);
     assert.ok(key !== undefined);
     this.keyCache.set(keyId, { ...key, revokedIndex: index });
@@ -297,6 +394,8 @@ export class SqliteStore implements LedgerState {
   }
   recordRules(territory: string, version: string, documentHash: string, index: number): void {
     this.s.rulesInsert.run(territory, version, documentHash, index);
+    this.cachedWrites += 1;
+    this.rulesCache.delete(territory);
   }
 }
 

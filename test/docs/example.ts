@@ -160,10 +160,23 @@ export interface WorkedExample {
   };
 }
 
-/** Builds the example ledger and returns every value the pages print. */
-export function workedExample(): WorkedExample {
+export interface ExampleLedger {
+  readonly ledger: Ledger;
+  readonly store: SqliteStore;
+  /** The receipt of the payment, as the ledger gave it. */
+  readonly receipt: Receipt;
+  readonly payment: ReturnType<typeof examplePayment>;
+  close(): void;
+}
+
+/** The example ledger on a temporary SQLite file, left open (docs/API.md's examples are served from it). */
+export function openExampleLedger(): ExampleLedger {
   const dir = mkdtempSync(join(tmpdir(), 'caisse-docs-'));
   const store = SqliteStore.open(join(dir, 'ledger.sqlite'));
+  const close = () => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const ledger = new Ledger(store, exampleKeys.ledger, { origin: exampleOrigin, clockWindowMs: limits.clockWindowMsDefault, nowMs: () => exampleLedgerTimeMs });
     for (const outcome of ledger.appendGroup(setupEntries().map((entry): Submission => ({ entry })))) {
@@ -172,7 +185,17 @@ export function workedExample(): WorkedExample {
     const payment = examplePayment();
     const [outcome] = ledger.appendGroup([{ entry: payment.entry, basket: payment.basket }]);
     if (outcome === undefined || !outcome.ok) throw outcome?.error ?? new Error('no outcome');
-    const receipt = outcome.receipt;
+    return { ledger, store, receipt: outcome.receipt, payment, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/** Builds the example ledger and returns every value the pages print. */
+export function workedExample(): WorkedExample {
+  const { store, receipt, payment, close } = openExampleLedger();
+  try {
     const row = store.logAt(receipt.index);
     if (row === undefined) throw new Error('payment leaf missing');
     const sealed = decodeLeaf(row.leaf);
@@ -231,7 +254,6 @@ export function workedExample(): WorkedExample {
       },
     };
   } finally {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
+    close();
   }
 }

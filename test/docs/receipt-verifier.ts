@@ -59,8 +59,10 @@ export function jcs(value: unknown): string {
 }
 
 function parseVkey(vkey: string): { name: string; keyId: Buffer; publicKey: Buffer } {
-  const [name, idHex, key, ...rest] = vkey.split('+');
-  if (name === undefined || idHex === undefined || key === undefined || rest.length > 0 || !/^[0-9a-f]{8}$/.test(idHex)) refuse(0, 'bad verifier key');
+  // The base64 key may itself hold '+': the fields are split at the first two only.
+  const m = /^([^+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(vkey);
+  if (m === null) refuse(0, 'bad verifier key');
+  const [, name = '', idHex = '', key = ''] = m;
   const raw = Buffer.from(key, 'base64');
   if (raw.length !== 33 || raw[0] !== 0x01) refuse(0, 'verifier key is not an Ed25519 key');
   const publicKey = raw.subarray(1);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { variableMeasureCode } from '../../domain/catalog/barcode.js';
 import { canonicalJson } from '../../domain/jcs.js';
 import { basketInputLines, basketLinesForHash } from '../../domain/rules/basket-lines.js';
+import { basketClaimMismatch } from '../../domain/rules/claim.js';
 import { evaluateBasket } from '../../domain/rules/evaluate.js';
 import { fixtureCatalog, fixtureRules, julyMs } from './fixtures.js';
 
@@ -30,5 +31,17 @@ describe('canonical basket lines for the ledger', () => {
 
   it('gives back the basket input that reproduces the evaluation', () => {
     expect(basketInputLines(basketLinesForHash(e))).toEqual([{ code: variableMeasureCode(lentils.code, 750) }, { code: 'BOCAL-1', quantity: 2 }]);
+  });
+});
+
+describe('checking a payment’s claim against its basket', () => {
+  it('accepts the evaluated amounts and names every difference otherwise', () => {
+    const rules = fixtureRules('pays-de-retz');
+    const catalog = fixtureCatalog('shop:ferme-rouans');
+    const e = evaluateBasket({ rules, shopId: 'shop:ferme-rouans', catalog, lines: [{ code: '3100', weightGrams: 2000 }], member: { tier: 1, allowanceBalanceCents: 10_000 }, atMs: julyMs });
+    const claim = { territory: 'pays-de-retz', rulesVersion: 1, totalCents: 600, caisseCents: 500, memberCents: 100 };
+    expect(basketClaimMismatch(e, claim)).toBeUndefined();
+    expect(basketClaimMismatch(e, { ...claim, caisseCents: 550, memberCents: 50 })).toBe('caisseCents 550, evaluates to 500; memberCents 50, evaluates to 100');
+    expect(basketClaimMismatch(e, { ...claim, rulesVersion: 2 })).toBe('rulesVersion 2, evaluates to 1');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +7,8 @@ import { generateSigningKey, keyIdOf, signBytes } from '../../domain/ed25519.js'
 import { canonicalBytes } from '../../domain/jcs.js';
 import { rulesDocumentHash } from '../../domain/rules/compile.js';
 import { keyFileJson, parseKeyFile, readKeyFile, writeKeyFile } from '../../domain/rules/key-file.js';
+import { loadRulesFile, readRulesJson } from '../../domain/rules/rules-file.js';
 import { rulesSignatureDomain, rulesSigningMessage, signRulesDocument, verifySignedRules } from '../../domain/rules/signature.js';
-import { createHash } from 'node:crypto';
 import { fixtureRulesDocument } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'caisse-sign-'));
@@ -81,5 +82,29 @@ describe('committee key files', () => {
     await expect(readKeyFile(join(dir, 'absent.key'))).rejects.toMatchObject({ code: 'RULES_BAD_KEY_FILE' });
     writeFileSync(join(dir, 'big.key'), 'x'.repeat(5000));
     await expect(readKeyFile(join(dir, 'big.key'))).rejects.toMatchObject({ code: 'RULES_BAD_KEY_FILE' });
+  });
+});
+
+describe('rules files', () => {
+  it('loads bare and signed documents, verifying with a trusted key', async () => {
+    const key = generateSigningKey();
+    const doc = fixtureRulesDocument('pays-de-retz');
+    const bare = join(dir, 'bare.json');
+    const signedFile = join(dir, 'signed.json');
+    writeFileSync(bare, JSON.stringify(doc));
+    writeFileSync(signedFile, JSON.stringify(signRulesDocument(doc, key)));
+    expect((await loadRulesFile(bare)).signed).toBeUndefined();
+    expect((await loadRulesFile(signedFile)).signed?.verified).toBe(false);
+    const trusted = new Map([[keyIdOf(key.publicKey), key.publicKey]]);
+    expect((await loadRulesFile(signedFile, trusted)).signed?.verified).toBe(true);
+    const other = generateSigningKey();
+    await expect(loadRulesFile(signedFile, new Map([[keyIdOf(other.publicKey), other.publicKey]]))).rejects.toMatchObject({ code: 'RULES_UNTRUSTED_KEY' });
+  });
+
+  it('refuses a rules file over 2 MiB before parsing it', async () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, Buffer.alloc(2 * 1024 * 1024 + 1, 32));
+    await expect(readRulesJson(big)).rejects.toMatchObject({ code: 'RULES_TOO_LARGE' });
+    await expect(readRulesJson(join(dir, 'absent.json'))).rejects.toMatchObject({ code: 'RULES_UNREADABLE' });
   });
 });

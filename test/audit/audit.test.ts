@@ -1,0 +1,148 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { audit } from '../../ledger/audit/audit.js';
+import { AuditFailure } from '../../ledger/audit/failure.js';
+import { openLedger } from '../../ledger/home.js';
+import { signEntry } from '../../domain/entry/sign.js';
+import { transferBody } from '../../domain/entry/build.js';
+import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
+
+let fixture: AuditFixture | undefined;
+const extraDirs: string[] = [];
+afterEach(() => {
+  fixture?.h.close();
+  fixture = undefined;
+  for (const dir of extraDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function failure(promise: Promise<unknown>): Promise<AuditFailure> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof AuditFailure) return e;
+    throw e;
+  }
+  throw new Error('expected the audit to fail');
+}
+
+describe('audit of a local ledger', () => {
+  it('verifies a clean ledger: every entry, the signed root, the stored state', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    const report = await audit({ data: h.dir }, { threads: 0 });
+    const latest = h.store.latestCheckpoint();
+    expect(report.entries).toBe(h.ledger.treeSize());
+    expect(report.checkpoint.size).toBe(latest?.size);
+    expect(report.checkpoint.rootBase64).toBe(Buffer.from(latest?.root ?? []).toString('base64'));
+    expect(report.accounts).toBe(h.store.accounts().length);
+    // One group commit per submission here, so one stored checkpoint per entry after genesis' group.
+    expect(report.storedCheckpointsVerified).toBeGreaterThan(5);
+  });
+
+  it('names the entry whose amount was edited in the SQLite file (bad signature)', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    tamper(h.dir, (db) =>
+      rewriteLeaf(db, paymentIndex, (sealed) => {
+        if (sealed.body.type !== 'payment') throw new Error('fixture: not a payment');
+        const body = { ...sealed.body, amountCents: sealed.body.amountCents - 100 };
+        return { ...sealed, body };
+      }),
+    );
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_BAD_SIGNATURE');
+    expect(e.index).toBe(paymentIndex);
+    expect(e.localized('fr')).toContain(`index ${paymentIndex}`);
+  });
+
+  it('names the entry whose signature was replaced', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    tamper(h.dir, (db) =>
+      rewriteLeaf(db, paymentIndex, (sealed) => {
+        // A real signature by the same till, over another body.
+        const other = signEntry({ ...sealed.body, id: 'other-entry-id' }, [h.operator]).signatures[0];
+        if (other === undefined) throw new Error('unreachable');
+        return { ...sealed, signatures: sealed.signatures.map((s) => ({ ...s, signature: other.signature })) };
+      }),
+    );
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_BAD_SIGNATURE');
+    expect(e.index).toBe(paymentIndex);
+  });
+
+  it('names the account whose stored balance was edited', async () => {
+    fixture = await buildFixture();
+    const { h, household } = fixture;
+    tamper(h.dir, (db) => db.prepare("UPDATE balances SET balance_cents = balance_cents + 500 WHERE account = ? AND asset = 'CCA'").run(household));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_BALANCE_MISMATCH');
+    expect(e.account).toBe(household);
+  });
+
+  it('finds a deleted last leaf: the log is shorter than its signed checkpoint', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    const last = h.ledger.treeSize() - 1;
+    tamper(h.dir, (db) => db.prepare('DELETE FROM log WHERE idx = ?').run(last));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_LOG_TRUNCATED');
+    expect(e.index).toBe(last);
+  });
+
+  it('finds an edited leaf hash in the stored tree, and a stored checkpoint over another root', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    tamper(h.dir, (db) => db.prepare('UPDATE nodes SET hash = ? WHERE level = 0 AND idx = 3').run(Buffer.alloc(32, 1)));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_NODE_MISMATCH');
+    expect(e.index).toBe(3);
+  });
+
+  it('refuses a log cut back to an earlier state when given the checkpoint saved before', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    const saved = (await audit({ data: h.dir }, { threads: 0 })).checkpoint.note;
+    // The attacker removes the last entry everywhere it shows: leaf, nodes, postings, checkpoint.
+    const last = h.ledger.treeSize() - 1;
+    tamper(h.dir, (db) => {
+      db.prepare('DELETE FROM log WHERE idx = ?').run(last);
+      db.prepare('DELETE FROM postings WHERE entry_idx = ?').run(last);
+      db.prepare('DELETE FROM checkpoints WHERE size = ?').run(last + 1);
+      db.prepare('DELETE FROM nodes WHERE (idx + 1) * (1 << level) = ?').run(last + 1);
+    });
+    // Without the saved checkpoint the shortened log is self-consistent, but the state is not.
+    const alone = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(alone.code).toBe('AUDIT_BALANCE_MISMATCH');
+    const e = await failure(audit({ data: h.dir }, { threads: 0, savedCheckpoint: saved }));
+    expect(e.code).toBe('AUDIT_INCONSISTENT_CHECKPOINT');
+  });
+
+  it('refuses a saved checkpoint from another history (a rewritten log)', async () => {
+    fixture = await buildFixture(3);
+    const { h } = fixture;
+    // Another history: a copy of the ledger taken now, which then records a different transfer.
+    h.opened.close();
+    const other = mkdtempSync(join(tmpdir(), 'caisse-audit-fork-'));
+    extraDirs.push(other);
+    cpSync(h.dir, other, { recursive: true });
+    h.reopen();
+    const transfer = (amountCents: number) =>
+      signEntry(transferBody(h.common('move'), { from: 'hh:test0000001', to: 'hh:test0000002', asset: 'CCA', amountCents, reason: 'Entraide' }), [h.operator]);
+    const fork = openLedger(other, { nowMs: () => h.nowMs });
+    expect(fork.ledger.appendGroup([{ entry: transfer(100) }]).every((o) => o.ok)).toBe(true);
+    fork.close();
+    const forkCheckpoint = (await audit({ data: other }, { threads: 0 })).checkpoint;
+    expect(h.ledger.appendGroup([{ entry: transfer(200) }]).every((o) => o.ok)).toBe(true);
+    await h.ok(transferBody(h.common('move'), { from: 'hh:test0000002', to: 'hh:test0000001', asset: 'CCA', amountCents: 10, reason: 'Retour' }), [h.operator]);
+    const e = await failure(audit({ data: h.dir }, { threads: 0, savedCheckpoint: forkCheckpoint.note }));
+    expect(e.code).toBe('AUDIT_INCONSISTENT_CHECKPOINT');
+    expect(e.size).toBe(forkCheckpoint.size);
+    // The ledger's own earlier checkpoint of that size is accepted.
+    const own = h.store.checkpointAt(forkCheckpoint.size)?.note ?? '';
+    const report = await audit({ data: h.dir }, { threads: 0, savedCheckpoint: own });
+    expect(report.savedCheckpointSize).toBe(forkCheckpoint.size);
+  });
+});

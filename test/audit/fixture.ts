@@ -1,0 +1,67 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { correctionBody, refundBody } from '../../domain/entry/build.js';
+import { canonicalBytes } from '../../domain/jcs.js';
+import { decodeLeaf, type SealedEntry } from '../../ledger/formats/leaf.js';
+import { homeFiles } from '../../ledger/home.js';
+import { LedgerHarness, line } from '../ledger/harness.js';
+
+/**
+ * A small real ledger for the audit tests: a shop with a till, two households, payments, a refund and
+ * a correction (so that the audit's look-ups by id run), on a temporary SQLite file.
+ */
+export interface AuditFixture {
+  readonly h: LedgerHarness;
+  readonly merchant: string;
+  readonly household: string;
+  /** Index of a payment in the log. */
+  readonly paymentIndex: number;
+}
+
+export async function buildFixture(payments = 6): Promise<AuditFixture> {
+  const h = new LedgerHarness();
+  const s = await h.shopAndMember(20_000);
+  await h.openHousehold('hh:test0000002');
+  await h.allowance('2026-12', [{ household: 'hh:test0000002', amountCents: 5_000 }]);
+  let paymentIndex = -1;
+  let firstPayment = '';
+  for (let i = 0; i < payments; i++) {
+    const { body, basket } = h.payment(s, [line('3760123450017', 300 + 10 * i), line('3760123450024', 200, 100)], i + 1);
+    const receipt = await h.ok(body, [s.till], basket);
+    if (i === 0) firstPayment = body.id;
+    if (i === 2) paymentIndex = receipt.index;
+  }
+  await h.ok(refundBody(h.common('refund'), { payment: firstPayment, payer: s.payer, merchant: s.merchant, tillId: s.tillId, amountCents: 100, reason: 'Produit abîmé' }), [s.till]);
+  await h.ok(
+    correctionBody(h.common('fix'), {
+      corrects: firstPayment,
+      reason: 'Double passage',
+      postings: [
+        { account: s.merchant, asset: 'CCA', amountCents: -50 },
+        { account: s.household, asset: 'CCA', amountCents: 50 },
+      ],
+    }),
+    [h.operator],
+  );
+  return { h, merchant: s.merchant, household: s.household, paymentIndex };
+}
+
+/** The attacker's view: the SQLite file opened directly, the append-only triggers dropped. */
+export function tamper<T>(dir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(dir, homeFiles.database));
+  try {
+    for (const table of ['log', 'nodes', 'checkpoints', 'postings']) {
+      db.exec(`DROP TRIGGER IF EXISTS ${table}_no_update; DROP TRIGGER IF EXISTS ${table}_no_delete;`);
+    }
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Rewrites the leaf at `index` with `edit` applied, re-encoded canonically (so it still decodes). */
+export function rewriteLeaf(db: Database.Database, index: number, edit: (sealed: SealedEntry) => SealedEntry): void {
+  const row = db.prepare('SELECT leaf FROM log WHERE idx = ?').get(index) as { leaf: Buffer };
+  const edited = edit(decodeLeaf(row.leaf));
+  db.prepare('UPDATE log SET leaf = ? WHERE idx = ?').run(Buffer.from(canonicalBytes(edited)), index);
+}

@@ -1,0 +1,104 @@
+import type { Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { transferBody } from '../../domain/entry/build.js';
+import { audit } from '../../ledger/audit/audit.js';
+import { AuditFailure } from '../../ledger/audit/failure.js';
+import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
+import { vkey } from '../../ledger/formats/note.js';
+import { createApp } from '../../ledger/http/app.js';
+import { generateSigningKey } from '../../domain/ed25519.js';
+import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
+
+let fixture: AuditFixture | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  if (server !== undefined) {
+    const s = server;
+    await new Promise<void>((done) => s.close(() => done()));
+    s.closeAllConnections();
+  }
+  server = undefined;
+  fixture?.h.close();
+  fixture = undefined;
+});
+
+/** Serves the fixture's ledger on 127.0.0.1 on a free port, in process, as `ledger serve` does. */
+async function serve(f: AuditFixture): Promise<string> {
+  const app = createApp({ ledger: f.h.ledger, pool: new VerifierPool(0), ledgerPublicKey: f.h.ledgerKey.publicKey });
+  const s = await new Promise<Server>((done, fail) => {
+    const listening = app.listen(0, '127.0.0.1', (err?: Error) => (err ? fail(err) : done(listening)));
+  });
+  server = s;
+  const address = s.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+async function failure(promise: Promise<unknown>): Promise<AuditFailure> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof AuditFailure) return e;
+    throw e;
+  }
+  throw new Error('expected the audit to fail');
+}
+
+describe('audit over HTTP (--url)', () => {
+  it('verifies a served ledger, with refunds looked up by id and proved by inclusion', async () => {
+    fixture = await buildFixture();
+    const url = await serve(fixture);
+    const report = await audit({ url }, { threads: 0 });
+    expect(report.mode).toBe('url');
+    expect(report.entries).toBe(fixture.h.ledger.treeSize());
+    expect(report.accounts).toBe(fixture.h.store.accounts().length);
+  });
+
+  it('checks a saved checkpoint with the server consistency proof, and pins the key with --vkey', async () => {
+    fixture = await buildFixture(3);
+    const { h } = fixture;
+    const url = await serve(fixture);
+    const pinned = vkey(h.ledger.origin, h.ledgerKey.publicKey);
+    const first = await audit({ url }, { threads: 0, vkey: pinned });
+    await h.ok(transferBody(h.common('move'), { from: 'hh:test0000001', to: 'hh:test0000002', asset: 'CCA', amountCents: 25, reason: 'Entraide' }), [h.operator]);
+    const second = await audit({ url }, { threads: 0, vkey: pinned, savedCheckpoint: first.checkpoint.note });
+    expect(second.savedCheckpointSize).toBe(first.checkpoint.size);
+    expect(second.checkpoint.size).toBe(first.checkpoint.size + 1);
+  });
+
+  it('refuses a server whose checkpoints another key signs than the pinned one', async () => {
+    fixture = await buildFixture(1);
+    const url = await serve(fixture);
+    const e = await failure(audit({ url }, { threads: 0, vkey: vkey(fixture.h.ledger.origin, generateSigningKey().publicKey) }));
+    expect(e.code).toBe('AUDIT_CHECKPOINT_INVALID');
+  });
+
+  it('refuses a served log cut back behind a checkpoint saved earlier', async () => {
+    fixture = await buildFixture(2);
+    const { h } = fixture;
+    const url = await serve(fixture);
+    const saved = (await audit({ url }, { threads: 0 })).checkpoint;
+    const last = saved.size - 1;
+    // The operator removes the last entry behind the server's back, everywhere it shows.
+    tamper(h.dir, (db) => {
+      db.prepare('DELETE FROM log WHERE idx = ?').run(last);
+      db.prepare('DELETE FROM checkpoints WHERE size = ?').run(saved.size);
+      db.prepare('DELETE FROM nodes WHERE (idx + 1) * (1 << level) = ?').run(saved.size);
+    });
+    const e = await failure(audit({ url }, { threads: 0, savedCheckpoint: saved.note }));
+    expect(e.code).toBe('AUDIT_INCONSISTENT_CHECKPOINT');
+    expect(e.size).toBe(saved.size);
+  });
+
+  it('names the entry whose amount was edited behind the server', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    const url = await serve(fixture);
+    tamper(h.dir, (db) =>
+      rewriteLeaf(db, paymentIndex, (sealed) => (sealed.body.type === 'payment' ? { ...sealed, body: { ...sealed.body, amountCents: 1 } } : sealed)),
+    );
+    const e = await failure(audit({ url }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_BAD_SIGNATURE');
+    expect(e.index).toBe(paymentIndex);
+  });
+});
