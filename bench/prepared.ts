@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Submission } from '../ledger/core/ledger.js';
 import { initLedger, openLedger, readRoleKey, type OpenedLedger } from '../ledger/home.js';
-import { localPort } from '../cli/demo/port.js';
+import { localPort, type LedgerPort } from '../cli/demo/port.js';
+import { allowanceRetriesMax } from '../cli/demo/drive.js';
 import { Random } from '../cli/demo/random.js';
 import { periodOf, setUpScenario } from '../cli/demo/scenario.js';
 import { TrafficGenerator } from '../cli/demo/traffic.js';
@@ -31,37 +32,48 @@ export async function prepareLedger(dir: string, payments: number): Promise<Prep
   initLedger(dir, { nowMs });
   const opened = openLedger(dir);
   try {
-    return { dir, payments: await makePayments(opened, dir, payments, nowMs) };
+    const maker = await PaymentMaker.create(opened, dir, nowMs);
+    return { dir, payments: await maker.next(payments) };
   } finally {
     opened.close();
   }
 }
 
-/** Sets up the demo's world on an open ledger (if not done yet) and pre-signs `count` payments. */
-export async function makePayments(opened: OpenedLedger, dir: string, count: number, nowMs = Date.now()): Promise<Submission[]> {
-  const world = await loadWorld(fixturesDir(), { households: benchHouseholds });
-  const port = localPort(opened.ledger);
-  const keys = { committee: readRoleKey(dir, 'committee'), operator: readRoleKey(dir, 'operator'), moneko: readRoleKey(dir, 'moneko') };
-  const scenario = await setUpScenario(port, world, dir, keys, nowMs);
-  const traffic = new TrafficGenerator(world, scenario.tillKeys, keys.operator, new Random(benchSeed + opened.ledger.treeSize()), Date.now, periodOf(nowMs), randomBytes(4).toString('hex'));
-  for (const hh of world.households) traffic.setBalance(hh.accountId, opened.store.balanceCents(hh.accountId, 'CCA'));
-  const out: Submission[] = [];
-  while (out.length < count) {
-    const next = traffic.next();
-    const setup = next.filter((s) => s.entry.body.type !== 'payment');
-    if (setup.length > 0) {
+/** Makes signed payments for an open ledger, with the demo's world set up on it (if not done yet). */
+export class PaymentMaker {
+  private constructor(
+    private readonly port: LedgerPort,
+    private readonly traffic: TrafficGenerator,
+  ) {}
+
+  static async create(opened: OpenedLedger, dir: string, nowMs = Date.now()): Promise<PaymentMaker> {
+    const world = await loadWorld(fixturesDir(), { households: benchHouseholds });
+    const port = localPort(opened.ledger);
+    const keys = { committee: readRoleKey(dir, 'committee'), operator: readRoleKey(dir, 'operator'), moneko: readRoleKey(dir, 'moneko') };
+    const scenario = await setUpScenario(port, world, dir, keys, nowMs);
+    const traffic = new TrafficGenerator(world, scenario.tillKeys, keys.operator, new Random(benchSeed + opened.ledger.treeSize()), Date.now, periodOf(nowMs), randomBytes(4).toString('hex'));
+    for (const hh of world.households) traffic.setBalance(hh.accountId, opened.store.balanceCents(hh.accountId, 'CCA'));
+    return new PaymentMaker(port, traffic);
+  }
+
+  /** The next `count` payments, signed; allowances they need are appended to the ledger on the way. */
+  async next(count: number): Promise<Submission[]> {
+    const out: Submission[] = [];
+    while (out.length < count) {
+      const next = this.traffic.next();
+      const setup = next.filter((s) => s.entry.body.type !== 'payment');
       let pending = setup;
       // A month already credited on this ledger: move on to the next, as the demo does.
-      for (let attempt = 0; attempt < 240 && pending.length > 0; attempt++) {
-        const outcomes = await port.submitBatch(pending);
+      for (let attempt = 0; attempt < allowanceRetriesMax && pending.length > 0; attempt++) {
+        const outcomes = await this.port.submitBatch(pending);
         const already = outcomes.some((o) => !o.ok && o.error.code === 'LEDGER_ALLOWANCE_ALREADY_ISSUED');
         for (const o of outcomes) if (!o.ok && o.error.code !== 'LEDGER_ALLOWANCE_ALREADY_ISSUED') throw o.error;
-        pending = already ? traffic.reissueAllowances() : [];
+        pending = already ? this.traffic.reissueAllowances() : [];
       }
+      for (const s of next) if (s.entry.body.type === 'payment') out.push(s);
     }
-    for (const s of next) if (s.entry.body.type === 'payment') out.push(s);
+    return out.slice(0, count);
   }
-  return out.slice(0, count);
 }
 
 /** The exact body a till POSTs to /v1/entries for a submission. */

@@ -35,7 +35,7 @@ export interface RawLimits {
 export const helloClients = 32;
 export const rowsPerBatch = 1000;
 
-function allCoresVerifies(lib: Ed25519Library, threads: number, durationMs: number): Promise<number> {
+export function allCoresVerifies(lib: Ed25519Library, threads: number, durationMs: number): Promise<number> {
   const path = fileURLToPath(new URL('./verify-rate-worker.js', import.meta.url));
   const workers = Array.from({ length: threads }, () => new Worker(path, { workerData: { lib, durationMs } }));
   return new Promise((done, fail) => {
@@ -114,6 +114,16 @@ async function helloRate(server: Server, durationMs: number): Promise<number> {
   }
 }
 
+/** Requests per second an express 5 hello-world answers to 32 keep-alive clients in another process. */
+export function expressHelloRate(durationMs: number): Promise<number> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/', (_req, res) => {
+    res.send('Hello World!');
+  });
+  return helloRate(createServer(app), durationMs);
+}
+
 export async function run(options: { quick: boolean }): Promise<RawLimits> {
   const durationMs = options.quick ? 700 : 2000;
   const cores = cpus().length;
@@ -125,12 +135,7 @@ export async function run(options: { quick: boolean }): Promise<RawLimits> {
   const verifyAllCores = await allCoresVerifies('node-cached', cores, durationMs);
   const verifyAllCoresSodium = await allCoresVerifies('sodium-native', cores, durationMs);
   const sqlite = sqliteRates(durationMs);
-  const app = express();
-  app.disable('x-powered-by');
-  app.get('/', (_req, res) => {
-    res.send('Hello World!');
-  });
-  const expressHello = await helloRate(createServer(app), durationMs * 2);
+  const expressHello = await expressHelloRate(durationMs * 2);
   const nodeHello = await helloRate(
     createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -3,6 +3,7 @@ import { commands as catalogCommands } from './commands/catalog.js';
 import { commands as demoCommands } from './commands/demo.js';
 import { commands as labelsCommands } from './commands/labels.js';
 import { commands as ledgerCommands } from './commands/ledger.js';
+import { commands as ledgerAdminCommands } from './commands/ledger-admin.js';
 import { commands as ledgerVerifyCommands } from './commands/ledger-verify.js';
 import { commands as printerCommands } from './commands/printer.js';
 import { commands as rulesCommands } from './commands/rules.js';
@@ -13,6 +14,7 @@ export const allCommands: readonly Command[] = [
   ...startCommands,
   ...ledgerCommands,
   ...ledgerVerifyCommands,
+  ...ledgerAdminCommands,
   ...demoCommands,
   ...rulesCommands,
   ...catalogCommands,

@@ -6,7 +6,8 @@ import { audit } from '../../ledger/audit/audit.js';
 import { AuditFailure } from '../../ledger/audit/failure.js';
 import { openLedger } from '../../ledger/home.js';
 import { signEntry } from '../../domain/entry/sign.js';
-import { transferBody } from '../../domain/entry/build.js';
+import { paymentBody, transferBody } from '../../domain/entry/build.js';
+import { line } from '../ledger/harness.js';
 import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
 
 let fixture: AuditFixture | undefined;
@@ -90,6 +91,65 @@ describe('audit of a local ledger', () => {
     const e = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(e.code).toBe('AUDIT_LOG_TRUNCATED');
     expect(e.index).toBe(last);
+  });
+
+  it('names a leaf whose index field was edited', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    tamper(h.dir, (db) => rewriteLeaf(db, paymentIndex, (sealed) => ({ ...sealed, index: sealed.index + 1 })));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_INDEX_MISMATCH');
+    expect(e.index).toBe(paymentIndex);
+  });
+
+  it('names a late offline payment whose offline flag was removed (the signature does not cover it)', async () => {
+    fixture = await buildFixture();
+    const { h, offlineIndex } = fixture;
+    expect(Buffer.from(h.store.logAt(offlineIndex)?.leaf ?? []).toString()).toContain('"flags":["offline"]');
+    tamper(h.dir, (db) =>
+      rewriteLeaf(db, offlineIndex, (sealed) => {
+        const { flags: _dropped, ...rest } = sealed;
+        return rest;
+      }),
+    );
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_FLAGS_MISMATCH');
+    expect(e.index).toBe(offlineIndex);
+  });
+
+  it('names a validly signed entry that breaks a rule, with the ledger code', async () => {
+    fixture = await buildFixture();
+    const { h, till, tillId, merchant, household } = fixture;
+    const last = h.ledger.treeSize() - 1;
+    // Someone holding the till key signs a payment larger than the allowance and puts it in the log.
+    const { body } = paymentBody(h.common('pay'), { payer: household, merchant, tillId, ticket: 77, rulesVersion: 'nantes-ouest@1', tier: 1, lines: [line('3760123450017', 900_000)] });
+    tamper(h.dir, (db) => rewriteLeaf(db, last, (sealed) => ({ ...sealed, ...signEntry(body, [till]) })));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_RULE_VIOLATION');
+    expect(e.ledgerCode).toBe('LEDGER_OVERDRAFT');
+    expect(e.index).toBe(last);
+    expect(e.localized('fr')).toContain('enfreint une règle');
+  });
+
+  it('names a leaf that is no longer canonical JSON', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    tamper(h.dir, (db) => {
+      const row = db.prepare('SELECT leaf FROM log WHERE idx = ?').get(paymentIndex) as { leaf: Buffer };
+      db.prepare('UPDATE log SET leaf = ? WHERE idx = ?').run(Buffer.from(` ${row.leaf.toString()}`), paymentIndex);
+    });
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_LEAF_MALFORMED');
+    expect(e.index).toBe(paymentIndex);
+  });
+
+  it('names an entry whose stored id column no longer matches its leaf', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    tamper(h.dir, (db) => db.prepare("UPDATE log SET entry_id = 'renamed-entry' WHERE idx = ?").run(paymentIndex));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_ROW_MISMATCH');
+    expect(e.index).toBe(paymentIndex);
   });
 
   it('finds an edited leaf hash in the stored tree, and a stored checkpoint over another root', async () => {

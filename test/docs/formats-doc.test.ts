@@ -75,6 +75,30 @@ describe('docs/formats/entry.md', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives the signer roles and account holdings that ledger/core/apply.ts applies', () => {
+    // The tables are read from apply.ts's source: they are private constants of the state machine.
+    const apply = readFileSync(new URL('../../ledger/core/apply.ts', import.meta.url), 'utf8');
+    const table = (name: string) => {
+      const block = new RegExp(`const ${name}[^=]*= \\{\\n([\\s\\S]*?)\\n\\};`).exec(apply)?.[1] ?? '';
+      return [...block.matchAll(/^ {2}'?([a-z.]+)'?: \[([^\]]*)\],$/gm)].map((m) => ({ key: m[1] ?? '', values: [...(m[2] ?? '').matchAll(/'([A-Za-z]+)'/g)].map((v) => v[1] ?? '') }));
+    };
+    const rowOf = (key: string) => entryDoc.split('\n').find((l) => l.startsWith(`| \`${key}\``)) ?? '';
+    const roles = ['ledger', 'committee', 'operator', 'moneko', 'till'];
+    const signers = table('signerRoles');
+    expect(signers.map((s) => s.key).sort()).toEqual([...entryTypes].sort());
+    for (const { key, values } of signers) {
+      const signedBy = rowOf(key).split(' | ')[1] ?? '';
+      expect(roles.filter((r) => signedBy.includes(`\`${r}\``)).sort(), key).toEqual([...values].sort());
+    }
+    const held = table('heldAssets');
+    expect(held.length).toBe(6);
+    for (const { key, values } of held) {
+      const row = entryDoc.split('\n').find((l) => l.startsWith(`| \`${key}\` (`)) ?? '';
+      expect(row.split(' | ')[2], key).toBe(values.join(', '));
+    }
+    expect(apply).toContain("const issuedAsset: { readonly [K in AccountKind]?: Asset } = { fund: 'CCA', reserve: 'MNK' };");
+  });
+
   it('quotes the limits the code applies', () => {
     expect(entryDoc).toContain(`1 to ${limits.signaturesMax} (\`limits.signaturesMax\`)`);
     expect(entryDoc).toContain(`carry 2 to ${grouped(limits.postingsMax)} of them`);

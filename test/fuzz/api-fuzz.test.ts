@@ -29,7 +29,7 @@ import { byteMutations, clone, RawNumbers, valueMutations, type Json } from './m
 const seed = 20_261_123;
 const iterationsMax = 3000;
 /** The loop stops early past this, so the test stays bounded on a slow machine. */
-const fuzzBudgetMs = 35_000;
+const fuzzBudgetMs = 25_000;
 const inFlight = 12;
 
 interface Base {
@@ -74,8 +74,7 @@ beforeAll(async () => {
   const submitted = [d.nextPayment(), d.nextPayment(), d.nextPayment(), d.nextPayment()];
   d.append(submitted);
   for (const s of submitted) bases.push(makeBase(toJson(s) as unknown as Json, true));
-  // Keys that must never be accepted for these entries: unknown, the operator's and committee's (not
-  // till keys), and every till key (only one of them belongs to the payment's till).
+  // Signing keys to sign with where they may not (see wrongKeysFor).
   wrongKeys.push(generateSigningKey(), d.operator, d.committee, d.moneko, ...d.tillKeys.values());
 });
 
@@ -92,6 +91,16 @@ function parse(bytes: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Keys that may not sign this body: its own till's key signs a payment, the operator's a transfer
+ * (the only types of the bases; a mutated type is refused by the schema or needs another role).
+ */
+function wrongKeysFor(body: Json | undefined): SigningKey[] {
+  const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
+  const own = typeof record.tillId === 'string' ? d.tillKeys.get(record.tillId) : undefined;
+  return wrongKeys.filter((k) => k !== own && !(k === d.operator && record.type !== 'payment'));
 }
 
 /** The `entry` object of a submission, when the (mutated) value still has one. */
@@ -129,7 +138,7 @@ function mutateSubmission(random: Random, raw: RawNumbers): { value: Json; base:
     const entry = entryOf(value);
     if (roll < 0.12 && entry !== undefined && entry.body !== undefined) {
       // Sign the (maybe already mutated) body with a key that may not sign it.
-      const key = random.pick(wrongKeys);
+      const key = random.pick(wrongKeysFor(entry.body));
       try {
         entry.signatures = JSON.parse(JSON.stringify(signEntry(entry.body as unknown as EntryBody, [key]).signatures)) as Json;
         names.push('resignWrongKey');
@@ -269,7 +278,7 @@ describe('fuzzing the API', () => {
     // Bounded in time, but never so short that it proves little.
     expect(sent).toBeGreaterThanOrEqual(Math.min(iterationsMax, 600));
     // The mutations reach past the parser: signatures, keys, baskets and money rules answer too.
-    for (const code of ['LEDGER_BAD_JSON', 'LEDGER_INVALID_ENTRY', 'LEDGER_BAD_SIGNATURE', 'LEDGER_UNKNOWN_KEY', 'LEDGER_ID_CONFLICT', 'LEDGER_BASKET_MISMATCH']) {
+    for (const code of ['LEDGER_BAD_JSON', 'LEDGER_INVALID_ENTRY', 'LEDGER_UNSAFE_INTEGER', 'LEDGER_BAD_SIGNATURE', 'LEDGER_UNKNOWN_KEY', 'LEDGER_NOT_AUTHORISED', 'LEDGER_BASKET_MISMATCH']) {
       expect(codes.get(code) ?? 0, `${code} never answered: ${histogram}`).toBeGreaterThan(0);
     }
     expect(replays).toBeGreaterThan(0);
