@@ -16,7 +16,7 @@ import { AuditFailure, auditFailure } from './failure.js';
 import { auditLimits } from './limits.js';
 import { prepareChunk, type KeyResolver, type PreparedChunk, type PreparedEntry } from './prepare.js';
 import { ReplayState, type LookedUpEntry } from './replay-state.js';
-import type { AuditSource } from './source.js';
+import type { AuditSource, SourceRow } from './source.js';
 
 /**
  * Streams the log through the audit pipeline and replays it:
@@ -85,7 +85,7 @@ export class LogAuditor {
           reading = false;
           break;
         }
-        const checkpoints = this.storedCheckpoints(position, position + next.value.length);
+        const checkpoints = this.storedCheckpoints(next.value, position);
         const valid = [...checkpoints.values()].filter((c): c is StoredCheckpointCheck => !(c instanceof AuditFailure));
         const chunk = prepareChunk(next.value, position, this.resolver, valid, this.options.verifier.publicKey);
         position += chunk.entries.length;
@@ -115,21 +115,30 @@ export class LogAuditor {
     }
   }
 
-  /** Stored checkpoints (local source) of the tree sizes that this chunk's leaves reach. */
-  private storedCheckpoints(from: number, to: number): Map<number, StoredCheckpointCheck | AuditFailure> {
+  /**
+   * Stored checkpoints (local source) at the tree sizes this chunk's leaves reach. A group commit seals
+   * its entries with one ledger time and one checkpoint, so the store is asked only where the ledger
+   * time changes from one leaf to the next and at the end of the chunk: one question per group, not
+   * per leaf. (Groups committed within the same millisecond share a time; their inner checkpoints are
+   * then left out, the latest one never: the audit's own target is checked on its own.)
+   */
+  private storedCheckpoints(rows: readonly SourceRow[], from: number): Map<number, StoredCheckpointCheck | AuditFailure> {
     const out = new Map<number, StoredCheckpointCheck | AuditFailure>();
     const at = this.options.source.storedCheckpointAt;
     if (at === undefined) return out;
-    for (let size = from + 1; size <= to; size++) {
+    rows.forEach((row, k) => {
+      const next = rows[k + 1];
+      if (next !== undefined && next.stored?.ledgerTimeMs === row.stored?.ledgerTimeMs) return;
+      const size = from + k + 1;
       const stored = at(size);
-      if (stored === undefined) continue;
+      if (stored === undefined) return;
       try {
         out.set(size, splitStoredCheckpoint(size, stored.note, stored.root, this.options.verifier));
       } catch (e) {
         if (!(e instanceof AuditFailure)) throw e;
         out.set(size, e);
       }
-    }
+    });
     return out;
   }
 
