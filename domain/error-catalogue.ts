@@ -4,6 +4,7 @@ import { rulesErrors } from './rules/errors.js';
 import { ledgerErrors } from '../ledger/errors.js';
 import { merkleErrors } from '../ledger/merkle/errors.js';
 import { auditErrors } from '../ledger/audit/errors.js';
+import { reportErrors } from '../ledger/reports/errors.js';
 import { printerErrors } from '../printer/errors.js';
 import { cliErrors } from '../cli/errors.js';
 
@@ -49,6 +50,13 @@ export const errorAreas: readonly ErrorArea[] = [
     errors: auditErrors,
   },
   {
+    id: 'reports',
+    title: 'Reports and settlement (`caisse report`, `caisse settle`)',
+    file: 'ledger/reports/errors.ts',
+    about: "The shop owner's and operator's reports: the daily closure (Z report) and the merchant settlement with its statement.",
+    errors: reportErrors,
+  },
+  {
     id: 'rules',
     title: 'Rules (conventionnement documents and basket evaluation)',
     file: 'domain/rules/errors.ts',
@@ -84,6 +92,7 @@ export type ErrorCode =
   | CodeOf<typeof ledgerErrors>
   | CodeOf<typeof merkleErrors>
   | CodeOf<typeof auditErrors>
+  | CodeOf<typeof reportErrors>
   | CodeOf<typeof rulesErrors>
   | CodeOf<typeof catalogErrors>
   | CodeOf<typeof printerErrors>

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { generateSigningKey, keyIdOf, type SigningKey } from '../domain/ed25519.js';
-import { readKeyFile, writeFileAtomic, writeKeyFile } from '../domain/key-file.js';
+import { readKeyFile, writeKeyFile } from '../domain/key-file.js';
+import { writeFileAtomic } from '../domain/atomic-file.js';
 import { limits } from '../domain/limits.js';
 import { signEntry } from '../domain/entry/sign.js';
 import type { EntryBody, KeyRegistration, KeyRole } from '../domain/entry/schema.js';
@@ -83,7 +84,7 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
   if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `configuration: ${parsed.error.issues[0]?.message ?? ''}`);
   const keys = Object.fromEntries(roleKeys.map((role) => [role, generateSigningKey()])) as Record<RoleKey, SigningKey>;
   for (const role of roleKeys) writeKeyFile(keyPath(dir, role), keys[role]);
-  writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, 0o600);
+  writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   writeFileAtomic(join(dir, homeFiles.config), `${JSON.stringify(config, null, 2)}\n`);
 
   const store = SqliteStore.open(join(dir, homeFiles.database));

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { Lang } from '../../domain/error-spec.js';
-import { writeFileAtomic } from '../../domain/key-file.js';
+import { writeFileAtomic } from '../../domain/atomic-file.js';
 import { limits } from '../../domain/limits.js';
 import { audit, type AuditReport } from '../../ledger/audit/audit.js';
 import { AuditFailure } from '../../ledger/audit/failure.js';

@@ -7,7 +7,7 @@ import { compileRules, rulesDocumentHash, validateRulesDocument } from '../../do
 import { rulesFail } from '../../domain/rules/errors.js';
 import { explainProduct } from '../../domain/rules/explain.js';
 import { rulesJsonSchemaText } from '../../domain/rules/json-schema.js';
-import { readKeyFile, writeKeyFile } from '../../domain/rules/key-file.js';
+import { readKeyFile, writeKeyFile } from '../../domain/key-file.js';
 import { percentText } from '../../domain/rules/reasons.js';
 import { loadRulesFile, readRulesJson } from '../../domain/rules/rules-file.js';
 import { isSignedRulesShape, signRulesDocument, verifySignedRules } from '../../domain/rules/signature.js';
@@ -63,7 +63,7 @@ const check: Command = {
     let signature: 'absent' | 'verified' | 'not-verified' = signed ? 'not-verified' : 'absent';
     const keyFile = optString(args, 'key');
     if (signed && keyFile !== undefined) {
-      const key = await readKeyFile(path(io, keyFile));
+      const key = readKeyFile(path(io, keyFile));
       verifySignedRules(value, new Map([[keyIdOf(key.publicKey), key.publicKey]]));
       signature = 'verified';
     }
@@ -90,11 +90,7 @@ const keygen: Command = {
   async run(args, io) {
     const out = path(io, optString(args, 'out') ?? '');
     const key = generateSigningKey();
-    try {
-      await writeKeyFile(out, key);
-    } catch (error) {
-      throw rulesFail('RULES_BAD_KEY_FILE', `${out}: ${(error as NodeJS.ErrnoException).code ?? 'cannot write'}`);
-    }
+    writeKeyFile(out, key);
     io.out(`${keyIdOf(key.publicKey)} ${Buffer.from(key.publicKey).toString('base64')}\n`);
     return 0;
   },
@@ -109,7 +105,7 @@ const sign: Command = {
   ],
   positionals: { name: 'FILE', min: 1, max: 1 },
   async run(args, io) {
-    const key = await readKeyFile(path(io, optString(args, 'key') ?? ''));
+    const key = readKeyFile(path(io, optString(args, 'key') ?? ''));
     const value = await readRulesJson(path(io, positional(args, 0)));
     const body = isSignedRulesShape(value) ? (value as { document: unknown }).document : value;
     const signed = signRulesDocument(compileRules(body).document, key);

@@ -1,5 +1,6 @@
-import { open, rename, mkdir, rm } from 'node:fs/promises';
+import { open, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { canonicalJson } from '../jcs.js';
 import { catalogToFile, type Catalog } from './catalog.js';
 import { catalogFail } from './errors.js';
@@ -65,26 +66,11 @@ export function catalogJson(catalog: Catalog): string {
   return `${canonicalJson(catalogToFile(catalog))}\n`;
 }
 
-/** Writes `<dir>/<slug>.json` through a temporary file and a rename: readers see the old or the new file. */
+/** Writes `<dir>/<slug>.json` atomically and durably (domain/atomic-file.ts): readers see the old or the new file. */
 export async function writeCatalogAtomic(dir: string, catalog: Catalog): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const slugName = catalog.shopId.slice('shop:'.length);
-  const target = join(dir, `${slugName}.json`);
-  const temp = join(dir, `.${slugName}.json.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(catalogJson(catalog));
-      // On disk before the rename, so that a power cut leaves the old catalogue or the new one, whole.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  const target = join(dir, `${catalog.shopId.slice('shop:'.length)}.json`);
+  writeFileAtomic(target, catalogJson(catalog));
   return target;
 }
 

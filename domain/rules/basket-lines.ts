@@ -1,5 +1,6 @@
 import { parseCode } from '../catalog/barcode.js';
 import type { BasketEvaluation } from './evaluate.js';
+import type { BasketLine } from '../entry/basket.js';
 
 /**
  * The canonical basket encoding for the ledger's privacy scheme: the ledger keeps
@@ -8,19 +9,8 @@ import type { BasketEvaluation } from './evaluate.js';
  * was bought. Only integers, strings and booleans (JCS-safe); names and reasons are left out because
  * they follow from the catalogue and the rules version, which the payment names.
  */
-export interface HashedBasketLine {
-  /** The code as scanned: with the catalogue it reproduces the line, weight or price labels included. */
-  readonly code: string;
-  readonly productCode: string;
-  readonly quantity: number;
-  readonly weightGrams?: number;
-  readonly unitPriceCents: number;
-  readonly priceCents: number;
-  readonly eligible: boolean;
-  readonly shareBasisPoints: number;
-  readonly caisseCents: number;
-  readonly memberCents: number;
-}
+/** One line as the ledger keeps it beside the log: the format is defined once, in domain/entry/basket.ts. */
+export type HashedBasketLine = BasketLine;
 
 export function basketLinesForHash(evaluation: BasketEvaluation): HashedBasketLine[] {
   return evaluation.lines.map((line) => ({

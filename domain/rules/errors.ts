@@ -7,7 +7,6 @@ export const rulesErrors = defineErrors({
   RULES_UNREADABLE: { status: 400, fr: 'fichier de règles illisible', en: 'rules file cannot be read' },
   RULES_BAD_SIGNATURE: { status: 401, fr: 'signature du comité invalide', en: 'invalid committee signature' },
   RULES_UNTRUSTED_KEY: { status: 403, fr: 'clé de signature inconnue du comité', en: 'signing key not trusted for this committee' },
-  RULES_BAD_KEY_FILE: { status: 400, fr: 'fichier de clé invalide', en: 'invalid key file' },
   RULES_NOT_IN_FORCE: { status: 409, fr: 'règles pas encore en vigueur à cette date', en: 'rules not yet in force at that time' },
   RULES_BAD_BASKET: { status: 400, fr: 'panier invalide', en: 'invalid basket' },
   RULES_BASKET_TOO_LARGE: { status: 413, fr: 'panier trop grand', en: 'basket too large' },

@@ -25,8 +25,6 @@ export const basketTotalCentsMax = 1_000_000_000;
 export const shareBasisPointsFull = 10_000;
 /** Text shown to people (names, committee). */
 export const rulesTextCharsMax = 200;
-/** Reasons attached to one verdict. */
-export const reasonsPerLineMax = 16;
 
 // The limits must fit together: the most expensive line times a full share stays an exact integer.
 if (basketTotalCentsMax * shareBasisPointsFull * 2 > Number.MAX_SAFE_INTEGER) throw new Error('rules limits overflow');

@@ -126,7 +126,8 @@ export function prepareChunk(
   }
 
   // One buffer per chunk holds every leaf, message and signature: a thread receives it in one copy.
-  const packed = Buffer.alloc(packedBytes);
+  // Its own memory (not the shared pool), every byte used written below before the task is sent.
+  const packed = Buffer.allocUnsafeSlow(packedBytes);
   let at = 0;
   const checks: SignatureCheck[] = [];
   const leaves: Uint8Array[] = [];

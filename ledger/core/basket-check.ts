@@ -2,8 +2,7 @@ import { canonicalJson } from '../../domain/jcs.js';
 import type { Basket } from '../../domain/entry/basket.js';
 import type { BodyOf } from '../../domain/entry/schema.js';
 import type { Catalog } from '../../domain/catalog/catalog.js';
-import { lookupCode } from '../../domain/catalog/catalog.js';
-import { basketLinesForHash } from '../../domain/rules/basket-lines.js';
+import { basketInputLines, basketLinesForHash } from '../../domain/rules/basket-lines.js';
 import { compileRules, type CompiledRules } from '../../domain/rules/compile.js';
 import { evaluateBasket, type BasketLineInput } from '../../domain/rules/evaluate.js';
 import type { RulesDocument } from '../../domain/rules/schema.js';
@@ -55,7 +54,7 @@ export class BasketChecker {
         rules,
         shopId: body.merchant,
         catalog,
-        lines: basket.lines.map((l) => inputLine(catalog, l)),
+        lines: basketInputLines(basket.lines),
         member: { tier: basket.tier, allowanceBalanceCents: body.amountCents },
         atMs: body.createdAtMs,
       });
@@ -86,17 +85,4 @@ export class BasketChecker {
     this.compiled.set(key, compiled);
     return compiled;
   }
-}
-
-/** The scan as the till made it: a label with its weight or price embedded is the code alone. */
-function inputLine(catalog: Catalog, line: Basket['lines'][number]): BasketLineInput {
-  let embedded = false;
-  try {
-    embedded = lookupCode(catalog, line.code).scan.embedded !== undefined;
-  } catch {
-    // An unknown code is reported by the evaluation itself, with its line number.
-  }
-  if (embedded) return { code: line.code };
-  if (line.weightGrams !== undefined) return { code: line.code, weightGrams: line.weightGrams };
-  return { code: line.code, quantity: line.quantity };
 }

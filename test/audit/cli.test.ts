@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ledgerVerify } from '../../cli/commands/ledger-verify.js';
@@ -23,25 +23,12 @@ function fakeIo(lang: 'fr' | 'en' = 'fr') {
 }
 
 const root = join(import.meta.dirname, '..', '..');
-const compiledRun = join(root, 'dist', 'cli', 'run.js');
-const compiledCommand = join(root, 'dist', 'cli', 'commands', 'ledger-verify.js');
+const compiledMain = join(root, 'dist', 'cli', 'main.js');
 
-/**
- * Runs the compiled command through the compiled CLI runner in a child process, with real verifier
- * threads, as `caisse ledger verify` does once cli/registry.ts lists it.
- */
-function runCompiled(dir: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = `
-    import { runCli } from ${JSON.stringify(compiledRun)};
-    import { commands } from ${JSON.stringify(compiledCommand)};
-    process.exitCode = await runCli(commands, process.argv.slice(2), {
-      out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
-      isTty: false, env: process.env, cwd: process.cwd(),
-    });`;
-  const file = join(dir, 'caisse-verify.mjs');
-  writeFileSync(file, script);
+/** Runs the compiled `caisse` binary (npm run build; npm test builds first), with real verifier threads. */
+function runCompiled(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [file, ...args], { env: { PATH: process.env.PATH ?? '', LANG: 'fr_FR.UTF-8' } });
+    const child = spawn(process.execPath, [compiledMain, ...args], { env: { PATH: process.env.PATH ?? '', LANG: 'fr_FR.UTF-8' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -75,18 +62,18 @@ describe('caisse ledger verify', () => {
     await expect(ledgerVerify.run(parseArgs(ledgerVerify, ['--data', '/x', '--url', 'http://127.0.0.1:1']), io)).rejects.toMatchObject({ code: 'CLI_MISSING_OPTION' });
   });
 
-  it('runs compiled, on worker threads, and exits 1 naming the edited entry', async () => {
-    expect(existsSync(compiledCommand), 'npm run build first (npm test does)').toBe(true);
+  it('runs as the compiled caisse binary, on worker threads, and exits 1 naming the edited entry', async () => {
+    expect(existsSync(compiledMain), 'npm run build first (npm test does)').toBe(true);
     fixture = await buildFixture();
     const { h, paymentIndex } = fixture;
-    const clean = await runCompiled(h.dir, ['ledger', 'verify', '--data', h.dir, '--threads', '2']);
+    const clean = await runCompiled(['ledger', 'verify', '--data', h.dir, '--threads', '2']);
     expect(clean.stderr).not.toContain('Erreur');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('2 fils');
     tamper(h.dir, (db) =>
       rewriteLeaf(db, paymentIndex, (sealed) => (sealed.body.type === 'payment' ? { ...sealed, body: { ...sealed.body, amountCents: sealed.body.amountCents + 1 } } : sealed)),
     );
-    const bad = await runCompiled(h.dir, ['ledger', 'verify', '--data', h.dir, '--threads', '2']);
+    const bad = await runCompiled(['ledger', 'verify', '--data', h.dir, '--threads', '2']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`Vérification échouée à l’écriture d’indice ${paymentIndex}.`);
     expect(bad.stderr).toContain('Erreur AUDIT_BAD_SIGNATURE');

@@ -23,6 +23,8 @@ import { closeRawAgent, send } from '../http/raw-http.js';
  */
 const readyTimeoutMs = 15_000;
 const pollMs = 20;
+/** Two loads, two kills, three starts and the checks: well under this even on a busy machine. */
+const crashTimeoutMs = 120_000;
 
 let dir: string;
 let receiptsPath: string;
@@ -181,5 +183,5 @@ describe('SIGKILL in the middle of a load of payments', () => {
     const { audit, integrity } = await verifyLedgerDir(join(dir, 'ledger'));
     expect(audit.entries).toBe(integrity.treeSize);
     expect(integrity.treeSize).toBeGreaterThanOrEqual(first + second + 20);
-  });
+  }, crashTimeoutMs);
 });

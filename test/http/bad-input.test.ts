@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, keyIdOf, type SigningKey } from '../../domain/ed25519.js';
 import {
@@ -185,6 +186,12 @@ describe('malformed bodies', () => {
     await expectRefused(post(big), 'LEDGER_BODY_TOO_LARGE');
     const huge = JSON.stringify({ entries: [{ entry: { body: { memo: 'x'.repeat(limits.batchBodyBytesMax) } } }] });
     await expectRefused(post(huge, '/v1/entries/batch'), 'LEDGER_BODY_TOO_LARGE');
+  });
+
+  it('a compressed body that does not inflate, or inflates past the limit', async () => {
+    await expectRefused(post(Buffer.from('pas du gzip du tout'), '/v1/entries', { 'content-encoding': 'gzip' }), 'LEDGER_BAD_JSON');
+    await expectRefused(post(gzipSync(Buffer.from(JSON.stringify({ entry: { body: { memo: 'x'.repeat(4 * limits.bodyBytesMax) } } }))), '/v1/entries', { 'content-encoding': 'gzip' }), 'LEDGER_BODY_TOO_LARGE');
+    await expectRefused(post('{}', '/v1/entries', { 'content-encoding': 'zstd-maison' }), 'LEDGER_UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('deep nesting', async () => {
@@ -513,6 +520,8 @@ describe('reads', () => {
     }
     await expectRefused({ method: 'POST', path: '/v1/nope', body: '{}', headers: { 'content-type': 'application/json' } }, 'LEDGER_NOT_FOUND');
     await expectRefused({ method: 'DELETE', path: `/v1/log/entries/0` }, 'LEDGER_NOT_FOUND');
+    // A path parameter with broken percent-encoding is the client's fault, not a crash.
+    for (const path of ['/v1/accounts/%E0%A4%A', '/v1/log/entries/%zz', '/v1/log/entries-by-id/%', '/v1/baskets/%zz']) await expectRefused({ path }, 'LEDGER_BAD_QUERY');
     await expectRefused({ method: 'PUT', path: '/v1/entries', body: JSON.stringify(toJson(d.nextPayment())), headers: { 'content-type': 'application/json' } }, 'LEDGER_NOT_FOUND');
   });
 

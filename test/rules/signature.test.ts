@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, keyIdOf, signBytes } from '../../domain/ed25519.js';
 import { canonicalBytes } from '../../domain/jcs.js';
 import { rulesDocumentHash } from '../../domain/rules/compile.js';
-import { keyFileJson, parseKeyFile, readKeyFile, writeKeyFile } from '../../domain/rules/key-file.js';
+import { keyFileJson, parseKeyFile, readKeyFile, writeKeyFile } from '../../domain/key-file.js';
 import { loadRulesFile, readRulesJson } from '../../domain/rules/rules-file.js';
 import { rulesSignatureDomain, rulesSigningMessage, signRulesDocument, verifySignedRules } from '../../domain/rules/signature.js';
 import { fixtureRulesDocument } from './fixtures.js';
@@ -59,10 +59,10 @@ describe('committee key files', () => {
   it('are written with mode 0600, never overwritten, and read back', async () => {
     const key = generateSigningKey();
     const file = join(dir, 'committee.key');
-    await writeKeyFile(file, key);
+    writeKeyFile(file, key);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    await expect(writeKeyFile(file, key)).rejects.toThrow();
-    const read = await readKeyFile(file);
+    expect(() => writeKeyFile(file, key)).toThrow(expect.objectContaining({ code: 'KEY_FILE_EXISTS' }));
+    const read = readKeyFile(file);
     expect(Buffer.from(read.publicKey).equals(Buffer.from(key.publicKey))).toBe(true);
   });
 
@@ -75,13 +75,15 @@ describe('committee key files', () => {
       return JSON.stringify({ ...a, publicKey: b.publicKey });
     })()],
   ])('refuses %s', (_name, text) => {
-    expect(() => parseKeyFile(text)).toThrow(expect.objectContaining({ code: 'RULES_BAD_KEY_FILE' }));
+    expect(() => parseKeyFile(text)).toThrow(expect.objectContaining({ code: 'KEY_FILE_INVALID' }));
   });
 
-  it('refuses a missing file with RULES_BAD_KEY_FILE', async () => {
-    await expect(readKeyFile(join(dir, 'absent.key'))).rejects.toMatchObject({ code: 'RULES_BAD_KEY_FILE' });
-    writeFileSync(join(dir, 'big.key'), 'x'.repeat(5000));
-    await expect(readKeyFile(join(dir, 'big.key'))).rejects.toMatchObject({ code: 'RULES_BAD_KEY_FILE' });
+  it('refuses a missing, an oversized and a world-readable file', () => {
+    expect(() => readKeyFile(join(dir, 'absent.key'))).toThrow(expect.objectContaining({ code: 'KEY_FILE_UNREADABLE' }));
+    writeFileSync(join(dir, 'big.key'), 'x'.repeat(5000), { mode: 0o600 });
+    expect(() => readKeyFile(join(dir, 'big.key'))).toThrow(expect.objectContaining({ code: 'KEY_FILE_INVALID' }));
+    writeFileSync(join(dir, 'open.key'), keyFileJson(generateSigningKey()), { mode: 0o644 });
+    expect(() => readKeyFile(join(dir, 'open.key'))).toThrow(expect.objectContaining({ code: 'KEY_FILE_EXPOSED' }));
   });
 });
 

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { CaisseError } from '../../domain/error-spec.js';
+import type { SigningKey } from '../../domain/ed25519.js';
+import { formatCents } from '../../domain/money.js';
+import { openLedger, readRoleKey } from '../../ledger/home.js';
+import { reportError } from '../../ledger/reports/errors.js';
+import { settleMerchant, type SettleResult } from '../../ledger/reports/settle.js';
+import { optString, type Command } from '../command.js';
+import { dataOption, deliverReport, deliveryOptions, statementBaseName, statementFromDir } from './report.js';
+
+/**
+ * `caisse settle`: the operator settles a merchant for a month. The merchant's whole CCA balance goes
+ * back to the fund and the treasury pays as much in Moneko, in one entry signed with the operator's key
+ * (DIR/keys/operator.key) and appended by the ledger in this process; then the statement is shown,
+ * saved and printed like `caisse report settlement`. Running it again for the same merchant and month
+ * settles nothing more and says so.
+ */
+
+function operatorKey(dir: string): SigningKey {
+  try {
+    return readRoleKey(dir, 'operator');
+  } catch (e) {
+    if (e instanceof CaisseError) throw e;
+    throw reportError('REPORT_NO_OPERATOR_KEY', e instanceof Error ? e.message : String(e));
+  }
+}
+
+const settleCommand: Command = {
+  words: ['settle'],
+  summary: {
+    fr: 'Régler un commerce : ses CCA retournent au fonds, la trésorerie lui verse autant de Moneko (une écriture signée)',
+    en: 'Settle a merchant: its CCA go back to the fund, the treasury pays as much in Moneko (one signed entry)',
+  },
+  options: [
+    dataOption,
+    { name: 'merchant', kind: 'string', valueName: 'COMPTE', required: true, help: { fr: 'compte du commerce (shop:…)', en: 'merchant account (shop:…)' } },
+    { name: 'period', kind: 'string', valueName: 'AAAA-MM', required: true, help: { fr: 'mois réglé', en: 'month settled' } },
+    ...deliveryOptions,
+  ],
+  async run(args, io) {
+    const fr = io.lang === 'fr';
+    const dir = resolve(io.cwd, optString(args, 'data') ?? '');
+    const merchant = optString(args, 'merchant') ?? '';
+    const period = optString(args, 'period') ?? '';
+    const opened = openLedger(dir);
+    let result: SettleResult;
+    try {
+      result = await settleMerchant(opened.ledger, { merchant, period, operatorKey: operatorKey(dir), nowMs: Date.now() });
+    } finally {
+      opened.close();
+    }
+    const amount = formatCents(result.amountCents, io.lang, 'MNK');
+    if (result.status === 'settled') {
+      io.err(fr ? `Règlement inscrit au registre : ${merchant}, ${period}, ${amount} (écriture n° ${result.index})\n` : `Settlement recorded: ${merchant}, ${period}, ${amount} (entry no. ${result.index})\n`);
+    } else {
+      io.err(
+        fr
+          ? `Déjà réglé : ${merchant} a été réglé pour ${period} (${amount}, écriture n° ${result.index}). Rien de nouveau n'a été inscrit.\n`
+          : `Already settled: ${merchant} was settled for ${period} (${amount}, entry no. ${result.index}). Nothing new was recorded.\n`,
+      );
+    }
+    const view = await statementFromDir(dir, merchant, period, io.lang);
+    return deliverReport(args, io, dir, { kind: 'settlement', view, baseName: statementBaseName(merchant, period) });
+  },
+};
+
+export const commands: readonly Command[] = [settleCommand];
