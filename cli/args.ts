@@ -1,5 +1,19 @@
+import type { Lang } from '../domain/error-spec.js';
 import type { Command, ParsedArgs } from './command.js';
 import { cliError } from './errors.js';
+
+/** What the parser says about a value, in the user's language (the code and its message already are). */
+const said = {
+  noValue: { fr: 'ne prend pas de valeur', en: 'takes no value' },
+  needsValue: { fr: 'attend une valeur', en: 'needs a value' },
+  notInteger: { fr: 'pas un nombre entier', en: 'not an integer' },
+  atLeast: { fr: 'au moins', en: 'at least' },
+  atMost: { fr: 'au plus', en: 'at most' },
+  empty: { fr: 'est vide', en: 'is empty' },
+  twice: { fr: 'donnée deux fois', en: 'given twice' },
+  takes: { fr: 'attend', en: 'takes' },
+  arguments: { fr: 'argument(s), reçu', en: 'argument(s), got' },
+} as const;
 
 /** The longest run of command words that names a registered command. */
 export function findCommand(commands: readonly Command[], argv: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -12,7 +26,7 @@ export function findCommand(commands: readonly Command[], argv: readonly string[
 }
 
 /** Parses `--name value`, `--name=value` and `--flag` against the command's declared options. */
-export function parseArgs(command: Command, argv: readonly string[]): ParsedArgs {
+export function parseArgs(command: Command, argv: readonly string[], lang: Lang = 'fr'): ParsedArgs {
   const options = new Map<string, string | number | boolean | string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -30,7 +44,7 @@ export function parseArgs(command: Command, argv: readonly string[]): ParsedArgs
     const spec = command.options.find((o) => o.name === name);
     if (spec === undefined) throw cliError('CLI_UNKNOWN_OPTION', `--${name}`);
     if (spec.kind === 'boolean') {
-      if (eq !== -1) throw cliError('CLI_BAD_VALUE', `--${name} takes no value`);
+      if (eq !== -1) throw cliError('CLI_BAD_VALUE', `--${name} ${said.noValue[lang]}`);
       options.set(name, true);
       continue;
     }
@@ -40,21 +54,21 @@ export function parseArgs(command: Command, argv: readonly string[]): ParsedArgs
       raw = argv[i + 1];
       i += 1;
     }
-    if (raw === undefined) throw cliError('CLI_BAD_VALUE', `--${name} needs a value (${spec.valueName ?? 'VALUE'})`);
+    if (raw === undefined) throw cliError('CLI_BAD_VALUE', `--${name} ${said.needsValue[lang]} (${spec.valueName ?? 'VALUE'})`);
     let value: string | number = raw;
     if (spec.kind === 'int') {
-      if (!/^-?(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw cliError('CLI_BAD_VALUE', `--${name} ${raw}: not an integer`);
+      if (!/^-?(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw cliError('CLI_BAD_VALUE', `--${name} ${raw} : ${said.notInteger[lang]}`);
       value = Number(raw);
-      if (spec.min !== undefined && value < spec.min) throw cliError('CLI_BAD_VALUE', `--${name} ${raw}: at least ${spec.min}`);
-      if (spec.max !== undefined && value > spec.max) throw cliError('CLI_BAD_VALUE', `--${name} ${raw}: at most ${spec.max}`);
+      if (spec.min !== undefined && value < spec.min) throw cliError('CLI_BAD_VALUE', `--${name} ${raw} : ${said.atLeast[lang]} ${spec.min}`);
+      if (spec.max !== undefined && value > spec.max) throw cliError('CLI_BAD_VALUE', `--${name} ${raw} : ${said.atMost[lang]} ${spec.max}`);
     } else if (raw.length === 0) {
-      throw cliError('CLI_BAD_VALUE', `--${name} is empty`);
+      throw cliError('CLI_BAD_VALUE', `--${name} ${said.empty[lang]}`);
     }
     if (spec.repeatable) {
       const list = options.get(name);
       options.set(name, [...(Array.isArray(list) ? list : []), String(value)]);
     } else {
-      if (options.has(name)) throw cliError('CLI_BAD_VALUE', `--${name} given twice`);
+      if (options.has(name)) throw cliError('CLI_BAD_VALUE', `--${name} ${said.twice[lang]}`);
       options.set(name, value);
     }
   }
@@ -65,7 +79,7 @@ export function parseArgs(command: Command, argv: readonly string[]): ParsedArgs
   const min = p?.min ?? 0;
   const max = p?.max ?? 0;
   if (positionals.length < min || positionals.length > max) {
-    throw cliError('CLI_BAD_ARGUMENTS', `${command.words.join(' ')} takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${positionals.length}`);
+    throw cliError('CLI_BAD_ARGUMENTS', `${command.words.join(' ')} ${said.takes[lang]} ${min === max ? min : `${min}–${max}`} ${said.arguments[lang]} ${positionals.length}`);
   }
   return { options, positionals };
 }

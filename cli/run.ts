@@ -32,9 +32,11 @@ export async function runCli(commands: readonly Command[], argv: readonly string
         io.out(globalHelp(commands, lang));
         return 0;
       }
-      if (help) {
-        io.out(globalHelp(commands.filter((c) => c.words[0] === rest[0]).length > 0 ? commands.filter((c) => c.words[0] === rest[0]) : commands, lang));
-        return 0;
+      // `caisse ledger` alone, or with --help: the help of that group of commands.
+      const group = commands.filter((c) => c.words[0] === rest[0]);
+      if (help || (group.length > 0 && rest.length === 1)) {
+        io.out(globalHelp(group.length > 0 ? group : commands, lang));
+        return help ? 0 : 2;
       }
       throw cliError('CLI_UNKNOWN_COMMAND', rest.filter((a) => !a.startsWith('-')).slice(0, 2).join(' '));
     }
@@ -42,7 +44,7 @@ export async function runCli(commands: readonly Command[], argv: readonly string
       io.out(commandHelp(found.command, lang));
       return 0;
     }
-    const args = parseArgs(found.command, found.rest);
+    const args = parseArgs(found.command, found.rest, lang);
     return await found.command.run(args, withLang);
   } catch (e) {
     if (e instanceof CaisseError) {

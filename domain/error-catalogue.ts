@@ -1,6 +1,7 @@
 import type { ErrorCatalogue, ErrorSpec } from './error-spec.js';
 import { catalogErrors } from './catalog/errors.js';
 import { rulesErrors } from './rules/errors.js';
+import { keyFileErrors } from './key-file.js';
 import { ledgerErrors } from '../ledger/errors.js';
 import { merkleErrors } from '../ledger/merkle/errors.js';
 import { auditErrors } from '../ledger/audit/errors.js';
@@ -71,6 +72,13 @@ export const errorAreas: readonly ErrorArea[] = [
     errors: catalogErrors,
   },
   {
+    id: 'key-file',
+    title: 'Key files',
+    file: 'domain/key-file.ts',
+    about: 'Secret key files on disk (the ledger, committee, operator, Moneko and till keys), read and written by the commands.',
+    errors: keyFileErrors,
+  },
+  {
     id: 'printer',
     title: 'Printer',
     file: 'printer/errors.ts',
@@ -95,6 +103,7 @@ export type ErrorCode =
   | CodeOf<typeof reportErrors>
   | CodeOf<typeof rulesErrors>
   | CodeOf<typeof catalogErrors>
+  | CodeOf<typeof keyFileErrors>
   | CodeOf<typeof printerErrors>
   | CodeOf<typeof cliErrors>;
 

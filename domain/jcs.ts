@@ -39,7 +39,7 @@ function write(value: unknown, depth: number): string {
       // String(-0) is "0", as RFC 8785 wants.
       return String(value);
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'object': {
       if (Array.isArray(value)) {
         let out = '[';
@@ -59,11 +59,21 @@ function write(value: unknown, depth: number): string {
         if (item === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += `${JSON.stringify(key)}:${write(item, depth + 1)}`;
+        out += `${quote(key)}:${write(item, depth + 1)}`;
       }
       return `${out}}`;
     }
     default:
       throw new JcsError(`cannot canonicalise a ${typeof value}`);
   }
+}
+
+/**
+ * Characters JSON.stringify escapes: quote, backslash, controls, and UTF-16 surrogates (which it
+ * escapes when lone). Strings without any, nearly all of ours, are quoted as they are.
+ */
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(text: string): string {
+  return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

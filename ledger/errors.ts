@@ -35,6 +35,8 @@ export const ledgerErrors = defineErrors({
   LEDGER_GENESIS: { status: 409, fr: "L'écriture de genèse n'est admise qu'en tête du journal", en: 'The genesis entry is only allowed as the first entry' },
   LEDGER_BATCH_TOO_LARGE: { status: 413, fr: 'Lot trop grand', en: 'Batch too large' },
   LEDGER_NOT_FOUND: { status: 404, fr: 'Introuvable', en: 'Not found' },
+  LEDGER_NO_LEDGER: { status: 404, fr: 'Aucun registre dans ce dossier (caisse ledger init --data DOSSIER pour en créer un)', en: 'No ledger in this directory (caisse ledger init --data DIR creates one)' },
+  LEDGER_ALREADY_INITIALISED: { status: 409, fr: 'Ce dossier contient déjà un registre', en: 'This directory already holds a ledger' },
   LEDGER_BAD_QUERY: { status: 400, fr: 'Paramètres de requête invalides', en: 'Invalid query parameters' },
   LEDGER_UNAUTHENTICATED: { status: 401, fr: 'Authentification requise', en: 'Authentication required' },
   LEDGER_OVERLOADED: { status: 503, fr: 'Registre surchargé, réessayez', en: 'Ledger overloaded, retry' },

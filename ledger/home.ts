@@ -59,7 +59,7 @@ export function tillKeyPath(dir: string, tillId: string): string {
 
 export function readConfig(dir: string): LedgerHomeConfig {
   const path = join(dir, homeFiles.config);
-  if (!existsSync(path)) throw ledgerError('LEDGER_NOT_FOUND', `${dir} holds no ledger: run caisse ledger init --data ${dir}`);
+  if (!existsSync(path)) throw ledgerError('LEDGER_NO_LEDGER', dir);
   const parsed = configSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
@@ -76,7 +76,7 @@ export interface InitResult {
  */
 export function initLedger(dir: string, options: { origin?: string; clockWindowMs?: number; nowMs?: number } = {}): InitResult {
   if (existsSync(join(dir, homeFiles.database)) || existsSync(join(dir, homeFiles.config))) {
-    throw ledgerError('LEDGER_ACCOUNT_EXISTS', `${dir} already holds a ledger`);
+    throw ledgerError('LEDGER_ALREADY_INITIALISED', dir);
   }
   mkdirSync(join(dir, homeFiles.keys, 'tills'), { recursive: true, mode: 0o700 });
   const config: LedgerHomeConfig = { origin: options.origin ?? defaultOrigin, clockWindowMs: options.clockWindowMs ?? limits.clockWindowMsDefault };

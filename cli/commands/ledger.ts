@@ -7,6 +7,7 @@ import { initLedger, openLedger, readBasketToken } from '../../ledger/home.js';
 import { createApp } from '../../ledger/http/app.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import type { Ledger } from '../../ledger/core/ledger.js';
+import { cliError } from '../errors.js';
 
 const dataOption = { name: 'data', kind: 'string', valueName: 'DIR', required: true, help: { fr: 'dossier des données du registre', en: 'ledger data directory' } } as const;
 
@@ -42,8 +43,23 @@ export async function serveLedger(dir: string, options: { port: number; host: st
   const pool = new VerifierPool(options.threads);
   const token = readBasketToken(dir);
   const app = createApp({ ledger: opened.ledger, pool, ledgerPublicKey: opened.ledgerKey.publicKey, ...(token ? { basketReaderToken: token } : {}) });
-  const server = await new Promise<Server>((done, fail) => {
-    const s = app.listen(options.port, options.host, (err?: Error) => (err ? fail(err) : done(s)));
+  let server: Server;
+  try {
+    server = await new Promise<Server>((done, fail) => {
+      const s = app.listen(options.port, options.host, (err?: Error) => (err ? fail(err) : done(s)));
+    });
+  } catch (e) {
+    await pool.close();
+    opened.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw cliError('CLI_PORT_IN_USE', `${options.host}:${options.port}`);
+    throw e;
+  }
+  // A request Node cannot even parse (a body shorter than its Content-Length, bad framing) still gets
+  // a JSON answer with a stable code rather than Node's bare 400.
+  server.on('clientError', (_err, socket) => {
+    if (!socket.writable) return;
+    const body = JSON.stringify({ error: { code: 'LEDGER_BAD_JSON', message: 'Requête HTTP illisible', detail: 'malformed HTTP request' } });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   server.keepAliveTimeout = 30_000;
   const address = server.address();

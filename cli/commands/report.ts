@@ -9,6 +9,7 @@ import {
   documentLines,
   parseClosureReportView,
   parseSettlementStatementView,
+  parseTarget,
   Printer,
   resolveProfile,
   saveReport,
@@ -18,7 +19,8 @@ import {
   type SettlementStatementView,
 } from '../../printer/index.js';
 import { printerError } from '../../printer/errors.js';
-import { optBool, optString, type CliIo, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
+import type { Columns } from '../../printer/limits.js';
+import { optBool, optInt, optString, type CliIo, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
 import { loadWorld, type ShopFixture } from '../demo/world.js';
 import { fixturesDir } from '../project-root.js';
 
@@ -42,6 +44,7 @@ export const deliveryOptions: readonly OptionSpec[] = [
     },
   },
   { name: 'out', kind: 'string', valueName: 'DOSSIER', help: { fr: 'dossier des fichiers HTML et PDF (défaut ./reports)', en: 'folder of the HTML and PDF files (default ./reports)' } },
+  { name: 'columns', kind: 'int', valueName: 'N', min: 32, max: 48, help: { fr: 'colonnes : 32 (58 mm), 42 ou 48 (80 mm, défaut)', en: 'columns: 32 (58 mm), 42 or 48 (80 mm, default)' } },
   { name: 'json', kind: 'boolean', help: { fr: 'écrire la vue du rapport en JSON sur la sortie', en: 'write the report view as JSON on standard output' } },
 ];
 
@@ -74,7 +77,7 @@ function say(io: CliIo, fr: string, en: string): void {
   io.err(io.lang === 'fr' ? fr : en);
 }
 
-function reportDocument(delivery: ReportDelivery, columns: 32 | 42 | 48): PrintDocument {
+function reportDocument(delivery: ReportDelivery, columns: Columns): PrintDocument {
   return delivery.kind === 'closure'
     ? closureReportDocument(parseClosureReportView(delivery.view), columns)
     : settlementStatementDocument(parseSettlementStatementView(delivery.view), columns);
@@ -87,16 +90,19 @@ function reportDocument(delivery: ReportDelivery, columns: 32 | 42 | 48): PrintD
  */
 export async function deliverReport(args: ParsedArgs, io: CliIo, dataDir: string, delivery: ReportDelivery): Promise<number> {
   const lang: Lang = io.lang;
-  const profile = resolveProfile();
+  const to = optString(args, 'to');
+  // A mistyped printer address is refused before anything is written (PRINTER_BAD_TARGET).
+  const target = to === undefined ? undefined : parseTarget(to);
+  const columns = optInt(args, 'columns');
+  const profile = resolveProfile(undefined, columns === undefined ? {} : { columns });
   const doc = reportDocument(delivery, profile.columns);
   if (optBool(args, 'json')) io.out(`${JSON.stringify(delivery.view, null, 2)}\n`);
   else io.out(`${documentLines(doc).join('\n')}\n`);
   const outDir = resolve(io.cwd, optString(args, 'out') ?? 'reports');
   const saved = await saveReport(doc, outDir, delivery.baseName, lang);
   say(io, `Enregistré : ${saved.htmlPath}\n             ${saved.pdfPath}\n`, `Saved: ${saved.htmlPath}\n       ${saved.pdfPath}\n`);
-  const to = optString(args, 'to');
-  if (to === undefined) return 0;
-  const printer = await Printer.open({ target: to, dataDir: join(dataDir, 'printer'), lang, profile });
+  if (to === undefined || target === undefined) return 0;
+  const printer = await Printer.open({ target, dataDir: join(dataDir, 'printer'), lang, profile });
   try {
     const outcome = delivery.kind === 'closure' ? await printer.printClosureReport(delivery.view) : await printer.printSettlementStatement(delivery.view);
     if (outcome.result === 'printed') {

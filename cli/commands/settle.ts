@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
-import { CaisseError } from '../../domain/error-spec.js';
-import type { SigningKey } from '../../domain/ed25519.js';
 import { formatCents } from '../../domain/money.js';
 import { openLedger, readRoleKey } from '../../ledger/home.js';
-import { reportError } from '../../ledger/reports/errors.js';
 import { settleMerchant, type SettleResult } from '../../ledger/reports/settle.js';
 import { optString, type Command } from '../command.js';
 import { dataOption, deliverReport, deliveryOptions, statementBaseName, statementFromDir } from './report.js';
@@ -15,15 +12,6 @@ import { dataOption, deliverReport, deliveryOptions, statementBaseName, statemen
  * saved and printed like `caisse report settlement`. Running it again for the same merchant and month
  * settles nothing more and says so.
  */
-
-function operatorKey(dir: string): SigningKey {
-  try {
-    return readRoleKey(dir, 'operator');
-  } catch (e) {
-    if (e instanceof CaisseError) throw e;
-    throw reportError('REPORT_NO_OPERATOR_KEY', e instanceof Error ? e.message : String(e));
-  }
-}
 
 const settleCommand: Command = {
   words: ['settle'],
@@ -45,7 +33,7 @@ const settleCommand: Command = {
     const opened = openLedger(dir);
     let result: SettleResult;
     try {
-      result = await settleMerchant(opened.ledger, { merchant, period, operatorKey: operatorKey(dir), nowMs: Date.now() });
+      result = await settleMerchant(opened.ledger, { merchant, period, operatorKey: readRoleKey(dir, 'operator'), nowMs: Date.now() });
     } finally {
       opened.close();
     }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { cliError } from '../errors.js';
 
 /**
  * A small JSON client over node:http with kept-alive connections: the demo's and the bench's load
@@ -19,8 +20,14 @@ export class HttpJsonClient {
   private readonly base: URL;
 
   constructor(baseUrl: string, options: { sockets?: number } = {}) {
-    this.base = new URL(baseUrl);
-    if (this.base.protocol !== 'http:') throw new Error(`only http: URLs are supported here, got ${this.base.protocol}`);
+    let base: URL;
+    try {
+      base = new URL(baseUrl);
+    } catch {
+      throw cliError('CLI_BAD_URL', baseUrl);
+    }
+    if (base.protocol !== 'http:') throw cliError('CLI_BAD_URL', `${baseUrl} (http: only)`);
+    this.base = base;
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.sockets ?? 8 });
   }
 
@@ -66,11 +73,11 @@ export class HttpJsonClient {
             }
             resolvePromise({ status: res.statusCode ?? 0, body, text });
           });
-          res.on('error', reject);
+          res.on('error', (e: NodeJS.ErrnoException) => reject(cliError('CLI_LEDGER_UNREACHABLE', `${url.host}: ${e.code ?? e.message}`)));
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('timeout', () => req.destroy(cliError('CLI_LEDGER_UNREACHABLE', `${url.host}: > ${timeoutMs} ms`)));
+      req.on('error', (e: NodeJS.ErrnoException) => reject(e.name === 'CaisseError' ? e : cliError('CLI_LEDGER_UNREACHABLE', `${url.host}: ${e.code ?? e.message}`)));
       req.end(payload);
     });
   }

@@ -3,7 +3,7 @@ import { basketLinesForHash } from '../../domain/rules/basket-lines.js';
 import { allowanceIssueBody, paymentBody } from '../../domain/entry/build.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { limits } from '../../domain/limits.js';
-import { evaluateBasket, type BasketEvaluation, type BasketLineInput } from '../../domain/rules/evaluate.js';
+import { evaluateBasket, type BasketLineInput } from '../../domain/rules/evaluate.js';
 import type { Submission } from '../../ledger/core/ledger.js';
 import { standardAccounts } from '../../ledger/home.js';
 import { demoAllowanceCents } from './money-policy.js';

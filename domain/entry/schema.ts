@@ -16,8 +16,17 @@ export const entryIdSchema = z.string().regex(entryIdPattern, 'entry id (8 to 64
 export const keyIdSchema = z.string().regex(keyIdPattern, 'key id (16 hex digits)');
 export const tillIdSchema = z.string().regex(tillIdPattern, 'till id');
 export const periodSchema = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'period YYYY-MM');
+/**
+ * Base64 of exactly `bytes` bytes, in its one canonical spelling: the unused low bits of the last
+ * digit must be zero, or one signature (or key) could be written several ways and one signed entry
+ * have several leaves.
+ */
 const base64Of = (bytes: number) =>
-  z.string().length(4 * Math.ceil(bytes / 3)).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
+  z
+    .string()
+    .length(4 * Math.ceil(bytes / 3))
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64')
+    .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, 'not canonical base64');
 export const base64Sha256Schema = base64Of(32);
 export const publicKeySchema = base64Of(32);
 export const signatureSchema = base64Of(64);

@@ -116,29 +116,24 @@ export class LogAuditor {
   }
 
   /**
-   * Stored checkpoints (local source) at the tree sizes this chunk's leaves reach. A group commit seals
-   * its entries with one ledger time and one checkpoint, so the store is asked only where the ledger
-   * time changes from one leaf to the next and at the end of the chunk: one question per group, not
-   * per leaf. (Groups committed within the same millisecond share a time; their inner checkpoints are
-   * then left out, the latest one never: the audit's own target is checked on its own.)
+   * Stored checkpoints (local source) at the tree sizes this chunk's leaves reach: the store is asked
+   * at every size (a look-up by primary key), since group commits that share a millisecond share a
+   * ledger time and nothing else tells where a checkpoint was signed.
    */
   private storedCheckpoints(rows: readonly SourceRow[], from: number): Map<number, StoredCheckpointCheck | AuditFailure> {
     const out = new Map<number, StoredCheckpointCheck | AuditFailure>();
     const at = this.options.source.storedCheckpointAt;
     if (at === undefined) return out;
-    rows.forEach((row, k) => {
-      const next = rows[k + 1];
-      if (next !== undefined && next.stored?.ledgerTimeMs === row.stored?.ledgerTimeMs) return;
-      const size = from + k + 1;
+    for (let size = from + 1; size <= from + rows.length; size++) {
       const stored = at(size);
-      if (stored === undefined) return;
+      if (stored === undefined) continue;
       try {
         out.set(size, splitStoredCheckpoint(size, stored.note, stored.root, this.options.verifier));
       } catch (e) {
         if (!(e instanceof AuditFailure)) throw e;
         out.set(size, e);
       }
-    });
+    }
     return out;
   }
 
@@ -151,8 +146,10 @@ export class LogAuditor {
       assert.ok(leafError !== undefined, 'the threads validate every leaf');
       if (leafError !== null) throw auditFailure('AUDIT_LEAF_MALFORMED', { index }, leafError);
       this.current = { entry, chunk, result };
-      // decodeLeaf accepted these bytes on a thread; JSON.parse of them is the same value.
-      this.replayEntry(entry, entry.parsed as SealedEntry, index);
+      // decodeLeaf accepted these bytes on a thread: JSON.parse of them gives the value it validated.
+      const leaf = entry.row.leaf;
+      const sealed = JSON.parse(Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString('utf8')) as SealedEntry;
+      this.replayEntry(entry, sealed, index);
       this.compact.append(result.leafHashes.subarray(k * 32, k * 32 + 32), this.checkNode);
       const size = index + 1;
       const stored = ready.checkpoints.get(size);
@@ -178,6 +175,9 @@ export class LogAuditor {
         ledgerTimeMs: sealed.ledgerTimeMs,
         clockWindowMs: this.options.clockWindowMs,
         verifySignature: this.verifySignature,
+        // The leaf is canonical (its thread checked), so the bytes after `{"body":` are exactly the
+        // body's JCS: prepare sliced the signing message out of them instead of encoding it again.
+        ...(entry.message !== undefined ? { signingMessage: entry.message } : {}),
       }).flags;
     } catch (e) {
       if (!(e instanceof CaisseError)) throw e;
@@ -206,7 +206,7 @@ export class LogAuditor {
     const current = this.current;
     assert.ok(current !== undefined);
     const { entry, chunk, result } = current;
-    const signatures = (entry.parsed as SealedEntry).signatures;
+    const signatures = entry.signatures;
     for (let j = 0; j < signatures.length; j++) {
       const at = entry.checkAt[j] ?? -1;
       if (at < 0 || signatures[j]?.signature !== signatureBase64) continue;

@@ -25,7 +25,12 @@ const accountsJson = z.object({
 const accountJson = z.object({ id: z.string(), balances: z.record(z.string(), z.int()) });
 
 export function openHttpSource(baseUrl: string, options: { vkey?: string } = {}): AuditSource {
-  const client = new HttpJsonClient(baseUrl, { sockets: auditLimits.lookupsInFlight });
+  let client: HttpJsonClient;
+  try {
+    client = new HttpJsonClient(baseUrl, { sockets: auditLimits.lookupsInFlight });
+  } catch (e) {
+    throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${baseUrl}: ${(e as Error).message}`);
+  }
   const label = baseUrl;
 
   async function getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {

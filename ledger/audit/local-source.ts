@@ -3,6 +3,7 @@ import { homeFiles, keyPath, readConfig } from '../home.js';
 import { readKeyFile } from '../../domain/key-file.js';
 import type { NoteVerifier } from '../formats/note.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { auditFailure } from './failure.js';
 import { auditLimits } from './limits.js';
 import { lookedUpFromLeaf } from './lookup.js';
 import type { LookedUpEntry } from './replay-state.js';
@@ -15,8 +16,15 @@ import type { AuditSource, SourceRow, StoredState } from './source.js';
  */
 export function openLocalSource(dir: string, options: { verifier?: NoteVerifier } = {}): AuditSource {
   const config = readConfig(dir);
-  const verifier: NoteVerifier = options.verifier ?? { name: config.origin, publicKey: readKeyFile(keyPath(dir, 'ledger')).publicKey };
-  const store = SqliteStore.open(join(dir, homeFiles.database), { readonly: true });
+  let verifier: NoteVerifier;
+  let store: SqliteStore;
+  try {
+    verifier = options.verifier ?? { name: config.origin, publicKey: readKeyFile(keyPath(dir, 'ledger')).publicKey };
+    store = SqliteStore.open(join(dir, homeFiles.database), { readonly: true });
+  } catch (e) {
+    // A missing or unreadable key file or database is bad input, answered with a code.
+    throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${dir}: ${(e as Error).message}`);
+  }
   // WAL readers keep the snapshot of their first read until the transaction ends.
   store.db.exec('BEGIN');
   return {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { entrySignatureDomain } from '../../domain/entry/sign.js';
 import type { SignatureCheck, VerifyTask } from '../crypto/verify-task.js';
 import { auditFailure, type AuditFailure } from './failure.js';
 import type { SourceRow } from './source.js';
 
 /**
- * The first stage of the audit pipeline, on the main thread and in log order: parse each leaf of a
+ * The first stage of the audit pipeline, on the main thread and in log order: read each leaf of a
  * chunk, resolve the public key of each signature as of that point of the log, and pack the leaves and
  * signature checks into one task for a verifier thread, which validates every leaf (decodeLeaf: format
- * and canonical form), hashes it, and verifies the signatures. The replay uses a parsed leaf only after
- * its thread said it is well formed.
+ * and canonical form), hashes it, and verifies the signatures. The replay parses a leaf for good only
+ * after its thread said it is well formed.
  *
  * Keys are resolved ahead of the replay from the registrations seen so far. That is sound because a
  * key id is derived from its public key (applyEntry checks it), so an id names one key for ever, and
@@ -20,8 +20,12 @@ import type { SourceRow } from './source.js';
  * answer only for the exact message, key and signature that were sent (see LogAuditor).
  */
 export interface PreparedEntry {
-  /** JSON.parse of the leaf: a SealedEntry once its thread has validated the leaf, unknown before. */
-  readonly parsed: unknown;
+  /**
+   * The signatures as read here, in order. The parsed leaf itself is not kept: thousands of them
+   * waiting for their thread would survive young-generation collections and make each one slow, so
+   * the replay parses the leaf again once its thread has validated it.
+   */
+  readonly signatures: readonly { readonly keyId: string; readonly signature: string }[];
   /** The signing message (domain string and JCS body), a view into the chunk's packed buffer. */
   readonly message: Uint8Array | undefined;
   /** SHA-256 of the body's JCS bytes: what the store keeps as body_hash. */
@@ -59,42 +63,68 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
- * The body's JCS bytes inside a leaf, if the leaf has the shape of a canonical one:
- * `{"body":<JCS body>[,"flags":["offline"]],"index":…}`. Nothing after the body can contain
- * `,"index":` (only numbers, hex and base64 follow), so the last one ends the body. Undefined for a
- * leaf of another shape, which its thread will refuse anyway.
+ * Reading a leaf here is only about which checks to send: what is read from a leaf that its thread
+ * then refuses never counts, and the replay uses a thread's answer only for the exact message, key and
+ * signature applyEntry asks about. So a leaf is not parsed whole here (the replay parses it once
+ * validated); its parts are found where the canonical layout puts them:
+ *
+ *   {"body":<JCS body>[,"flags":["offline"]],"index":N,"ledgerTimeMs":T,"signatures":[…]}
+ *
+ * Nothing after the body holds `,"index":` (numbers, hex and base64 only), so the last one ends the
+ * body; a body ends with `}`, the flags with `]`. Within the body, keys are sorted and only "v" (a
+ * number) comes after "type", so the last `"type":"` is the entry's own type.
  */
-function bodyBytesOf(leaf: Buffer, hasFlags: boolean): Buffer | undefined {
+function bodyBytesOf(leaf: Buffer): Buffer | undefined {
   if (!leaf.subarray(0, bodyPrefix.length).equals(bodyPrefix)) return undefined;
   let end = leaf.lastIndexOf(indexKey);
-  if (hasFlags) end -= offlineFlags.length;
+  if (end > offlineFlags.length && leaf[end - 1] === 0x5d && leaf.subarray(end - offlineFlags.length, end).equals(offlineFlags)) end -= offlineFlags.length;
   if (end <= bodyPrefix.length || leaf[end - 1] !== 0x7d) return undefined;
   return leaf.subarray(bodyPrefix.length, end);
 }
 
-function parse(leaf: Buffer): unknown {
+const signaturesKey = Buffer.from(',"signatures":', 'utf8');
+const typeKey = Buffer.from('"type":"', 'utf8');
+/** Entry types whose body tells prepare something: keys to learn, entries to look up. */
+const bodyTypesRead = new Set(['ledger.genesis', 'key.register', 'refund', 'correction']);
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(leaf.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
+function signaturesOf(leaf: Buffer): { keyId: string; signature: string }[] {
+  const at = leaf.lastIndexOf(signaturesKey);
+  if (at < 0) return [];
+  const list = parseJson(leaf.toString('utf8', at + signaturesKey.length, leaf.length - 1));
+  if (!Array.isArray(list)) return [];
+  const out: { keyId: string; signature: string }[] = [];
+  for (const s of list as unknown[]) {
+    const keyId = isObject(s) ? str(s.keyId) : undefined;
+    const signature = isObject(s) ? str(s.signature) : undefined;
+    if (keyId !== undefined && signature !== undefined) out.push({ keyId, signature });
+  }
+  return out;
+}
+
+/** The body, parsed, for the few types prepare must read; an empty object for the others. */
+function bodyFieldsOf(body: Buffer): Json {
+  const at = body.lastIndexOf(typeKey);
+  if (at < 0) return {};
+  const from = at + typeKey.length;
+  const type = body.toString('utf8', from, body.indexOf(0x22, from));
+  if (!bodyTypesRead.has(type)) return {};
+  const parsed = parseJson(body.toString('utf8'));
+  return isObject(parsed) ? parsed : {};
+}
+
 interface Read {
   readonly row: SourceRow;
   readonly leaf: Buffer;
-  readonly parsed: unknown;
   readonly body: Buffer | undefined;
   readonly signatures: readonly { keyId: string; signature: string }[];
-}
-
-function signaturesOf(parsed: unknown): { keyId: string; signature: string }[] {
-  if (!isObject(parsed) || !Array.isArray(parsed.signatures)) return [];
-  return parsed.signatures.flatMap((s: unknown) => {
-    const keyId = isObject(s) ? str(s.keyId) : undefined;
-    const signature = isObject(s) ? str(s.signature) : undefined;
-    return keyId !== undefined && signature !== undefined ? [{ keyId, signature }] : [];
-  });
 }
 
 /**
@@ -118,10 +148,9 @@ export function prepareChunk(
       break;
     }
     const leaf = Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength);
-    const parsed = parse(leaf);
-    const body = isObject(parsed) ? bodyBytesOf(leaf, parsed.flags !== undefined) : undefined;
-    const signatures = signaturesOf(parsed);
-    read.push({ row, leaf, parsed, body, signatures });
+    const body = bodyBytesOf(leaf);
+    const signatures = signaturesOf(leaf);
+    read.push({ row, leaf, body, signatures });
     packedBytes += leaf.length + (body === undefined ? 0 : domainBytes.length + body.length) + signatures.length * signatureBytes;
   }
 
@@ -133,7 +162,7 @@ export function prepareChunk(
   const leaves: Uint8Array[] = [];
   const entries: PreparedEntry[] = [];
   const lookups = new Set<string>();
-  for (const { row, leaf, parsed, body, signatures } of read) {
+  for (const { row, leaf, body, signatures } of read) {
     const leafAt = at;
     at += leaf.copy(packed, at);
     leaves.push(packed.subarray(leafAt, at));
@@ -144,7 +173,7 @@ export function prepareChunk(
       at += body.copy(packed, at);
       message = packed.subarray(messageAt, at);
     }
-    const b = isObject(parsed) && isObject(parsed.body) ? parsed.body : {};
+    const b = body === undefined ? {} : bodyFieldsOf(body);
     // The genesis entry is signed by the ledger key it registers.
     if (b.type === 'ledger.genesis' && Array.isArray(b.keys)) for (const k of b.keys as unknown[]) learnKey(resolver, k);
     const checkAt = signatures.map((s) => {
@@ -160,8 +189,8 @@ export function prepareChunk(
     if (b.type === 'key.register') learnKey(resolver, b.key);
     const named = b.type === 'refund' ? str(b.payment) : b.type === 'correction' ? str(b.corrects) : undefined;
     if (named !== undefined) lookups.add(named);
-    const bodyHash = body === undefined ? undefined : new Uint8Array(createHash('sha256').update(body).digest());
-    entries.push({ parsed, message, bodyHash, checkAt, row });
+    const bodyHash = body === undefined ? undefined : new Uint8Array(hash('sha256', body, 'buffer'));
+    entries.push({ signatures, message, bodyHash, checkAt, row });
   }
   assert.ok(at <= packedBytes);
   const extraChecks = new Map<number, number>();

@@ -25,6 +25,12 @@ export interface ApplyContext {
   readonly verifySignature: (message: Uint8Array, key: KeyState, signatureBase64: string) => boolean;
   /** The entry's signing message, when the caller already built it from the body's JCS bytes. */
   readonly signingMessage?: Uint8Array;
+  /**
+   * Checks that need more than the log (a payment's basket against the rules and catalogue), run
+   * after the signatures and the signer's authority are known good and before anything is written,
+   * so that an unsigned request never makes the ledger evaluate anything.
+   */
+  readonly checkBeforeWrite?: (body: EntryBody) => void;
 }
 
 export interface ApplyResult {
@@ -72,6 +78,7 @@ export function applyEntry(state: LedgerState, entry: SignedEntry, ctx: ApplyCon
     checkPostingsShape(state, body);
     checkBalances(state, postings);
   }
+  ctx.checkBeforeWrite?.(body);
   write(state, body, ctx.index);
   return { flags };
 }

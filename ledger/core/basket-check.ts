@@ -4,7 +4,7 @@ import type { BodyOf } from '../../domain/entry/schema.js';
 import type { Catalog } from '../../domain/catalog/catalog.js';
 import { basketInputLines, basketLinesForHash } from '../../domain/rules/basket-lines.js';
 import { compileRules, type CompiledRules } from '../../domain/rules/compile.js';
-import { evaluateBasket, type BasketLineInput } from '../../domain/rules/evaluate.js';
+import { evaluateBasket } from '../../domain/rules/evaluate.js';
 import type { RulesDocument } from '../../domain/rules/schema.js';
 import { CaisseError } from '../../domain/error-spec.js';
 import { ledgerError } from '../errors.js';

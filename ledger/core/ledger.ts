@@ -141,11 +141,8 @@ export class Ledger {
     assert.ok(submissions.length <= limits.groupEntriesMax);
     const ledgerTimeMs = this.nowMs();
     const results: (Appended | CaisseError)[] = [];
-    let sizeBefore = this.size;
     try {
-      this.appendInTransaction(submissions, ledgerTimeMs, results, (size) => {
-        sizeBefore = size;
-      });
+      this.appendInTransaction(submissions, ledgerTimeMs, results);
     } catch (e) {
       // Nothing of the group was committed: forget the leaves counted in memory.
       this.size = this.store.size();
@@ -163,7 +160,6 @@ export class Ledger {
     submissions: readonly Submission[],
     ledgerTimeMs: number,
     results: (Appended | CaisseError)[],
-    started: (size: number) => void,
   ): void {
     this.store.transaction(() => {
       // Another process may have appended since our last group (an operator's command on the same
@@ -175,7 +171,6 @@ export class Ledger {
         this.size = storedSize;
       }
       const sizeBefore = this.size;
-      started(sizeBefore);
       for (const submission of submissions) {
         try {
           results.push(this.store.savepoint(() => this.appendOne(submission, ledgerTimeMs)));
@@ -192,6 +187,19 @@ export class Ledger {
     });
   }
 
+  /**
+   * The same entry sent again is answered with its first receipt, but only when its signatures are
+   * good: every endpoint refuses a bad signature alike, replay or not. The key was valid when the
+   * entry was first appended, so a later revocation does not stop a till from fetching its receipt.
+   */
+  private checkReplaySignatures(entry: SignedEntry, message: Uint8Array): void {
+    for (const sig of entry.signatures) {
+      const key = this.store.key(sig.keyId);
+      if (key === undefined) throw ledgerError('LEDGER_UNKNOWN_KEY', sig.keyId);
+      if (!verifyWithKey(message, key, sig.signature)) throw ledgerError('LEDGER_BAD_SIGNATURE', `key ${sig.keyId}`);
+    }
+  }
+
   private appendOne(submission: Submission, ledgerTimeMs: number): Appended {
     const { entry, basket } = submission;
     // The body's JCS is computed once and serves the body hash, the signing message and the leaf.
@@ -201,11 +209,10 @@ export class Ledger {
     const existing = this.store.logById(entry.body.id);
     if (existing !== undefined) {
       if (!Buffer.from(existing.bodyHash).equals(Buffer.from(bodyHash))) throw ledgerError('LEDGER_ID_CONFLICT', entry.body.id);
+      if (submission.signaturesVerified !== true) this.checkReplaySignatures(entry, signingMessageOfBodyBytes(bodyBytes));
       const flags = leafFlags(existing.leaf);
       return { index: existing.index, replayed: true, flags, entryId: existing.entryId, ledgerTimeMs: existing.ledgerTimeMs, leafHash: this.getNode(0, existing.index) };
     }
-    checkBasket(submission);
-    if (entry.body.type === 'payment' && basket !== undefined) this.baskets.check(entry.body, basket);
     const index = this.size;
     const { flags } = applyEntry(this.store, entry, {
       index,
@@ -213,6 +220,10 @@ export class Ledger {
       clockWindowMs: this.clockWindowMs,
       verifySignature: submission.signaturesVerified === true ? alreadyVerified : verifyWithKey,
       signingMessage: signingMessageOfBodyBytes(bodyBytes),
+      checkBeforeWrite: () => {
+        checkBasket(submission);
+        if (entry.body.type === 'payment' && basket !== undefined) this.baskets.check(entry.body, basket);
+      },
     });
     const sealed: SealedEntry = flags.length > 0 ? { ...entry, index, ledgerTimeMs, flags } : { ...entry, index, ledgerTimeMs };
     const leaf = encodeLeaf(sealed, bodyJcs);
@@ -220,7 +231,10 @@ export class Ledger {
     this.store.appendLeaf({ index, entryId: entry.body.id, bodyHash, type: entry.body.type, ledgerTimeMs, leaf });
     appendLeafNodes(this.store, index, hash);
     if ('postings' in entry.body) this.store.insertPostings(index, entry.body.postings);
-    if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, canonicalJson({ tier: basket.tier, lines: basket.lines }));
+    // Kept beside the log to be read back (JSON.parse), never hashed again from these bytes: the basket
+    // hash is over the JCS of the lines, recomputed from the parsed lines. So plain JSON will do, and
+    // costs a third of canonicalising a dozen lines once more.
+    if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, JSON.stringify({ tier: basket.tier, lines: basket.lines }));
     this.size = index + 1;
     return { index, replayed: false, flags, entryId: entry.body.id, ledgerTimeMs, leafHash: hash };
   }

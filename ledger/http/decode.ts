@@ -20,7 +20,6 @@ export function decodeSubmission(value: unknown, where = ''): Submission {
   const entry = signedEntrySchema.safeParse(record.entry);
   if (!entry.success) throw schemaError(entry.error, `${where}entry`);
   // Base64 with non-zero padding bits decodes to the same signature: refused, so that a signed entry has one leaf.
-  entry.data.signatures.forEach((s, i) => { if (Buffer.from(s.signature, 'base64').toString('base64') !== s.signature) throw ledgerError('LEDGER_INVALID_ENTRY', `${where}entry.signatures.${i}.signature: not canonical base64`); });
   if (record.basket === undefined) return { entry: entry.data };
   const basket = basketSchema.safeParse(record.basket);
   if (!basket.success) throw schemaError(basket.error, `${where}basket`);

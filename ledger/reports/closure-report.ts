@@ -32,7 +32,7 @@ export function closureReport(store: SqliteStore, request: ClosureRequest): { re
   const scope: ClosureScope = request.tillId === undefined ? { kind: 'shop' } : { kind: 'till', tillId: request.tillId };
   const { endMs } = dayBoundsMs(date, timeZone);
   const fold = new ClosureFold(scope, date, timeZone);
-  for (const movement of merchantMovements(store, request.merchant, endMs)) fold.add(movement);
+  for (const movement of merchantMovements(store, request.merchant, { timeMs: endMs })) fold.add(movement);
   const figures = fold.figures();
   if (figures.lastIndex === null) throw reportError('REPORT_NO_SALES', `${request.merchant}${request.tillId !== undefined ? ` ${request.tillId}` : ''} ${date}`);
   const view = closureView(figures, {

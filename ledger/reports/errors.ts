@@ -13,7 +13,6 @@ export const reportErrors = defineErrors({
   REPORT_NO_SALES: { status: 404, fr: 'Aucune vente ni remboursement ce jour-là : pas de clôture', en: 'No sale nor refund that day: nothing to close' },
   REPORT_NOTHING_TO_SETTLE: { status: 409, fr: 'Rien à régler : le solde CCA du commerce est nul', en: 'Nothing to settle: the merchant holds no CCA' },
   REPORT_NOT_SETTLED: { status: 404, fr: "Aucun règlement de ce commerce pour cette période", en: 'No settlement of this merchant for this period' },
-  REPORT_NO_OPERATOR_KEY: { status: 403, fr: "Clé de l'opérateur illisible (DIR/keys/operator.key)", en: "Operator's key unreadable (DIR/keys/operator.key)" },
   REPORT_TOO_MANY_ROWS: { status: 413, fr: 'Rapport trop long pour être imprimé', en: 'Report too long to print' },
 });
 

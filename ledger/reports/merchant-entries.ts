@@ -27,9 +27,13 @@ export function checkTill(store: SqliteStore, merchant: string, tillId: string):
   if (!merchantTills(store, merchant).includes(tillId)) throw reportError('REPORT_UNKNOWN_TILL', `${merchant} ${tillId}`);
 }
 
-/** The merchant's sales, refunds and settlements recorded before `beforeTimeMs`, in log order, streamed. */
-export function* merchantMovements(store: SqliteStore, merchant: string, beforeTimeMs: number): Generator<Movement> {
-  for (const row of store.iterateAccountEntries(merchant, movementTypes, beforeTimeMs)) {
+/**
+ * The merchant's sales, refunds and settlements recorded before a ledger time and before a log index
+ * (each bound optional), in log order, streamed.
+ */
+export function* merchantMovements(store: SqliteStore, merchant: string, before: { readonly timeMs?: number; readonly index?: number }): Generator<Movement> {
+  const bounds = { timeMs: before.timeMs ?? Number.MAX_SAFE_INTEGER, index: before.index ?? Number.MAX_SAFE_INTEGER };
+  for (const row of store.iterateAccountEntries(merchant, movementTypes, bounds)) {
     const movement = movementOf(row);
     if (movement !== undefined) yield movement;
   }

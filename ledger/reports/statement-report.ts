@@ -39,8 +39,8 @@ export function settlementStatement(
   const settlement = findSettlement(store, request.merchant, period.period);
   if (settlement === undefined) throw reportError('REPORT_NOT_SETTLED', `${request.merchant} ${period.period}`);
   const fold = new StatementFold(settlement, timeZone);
-  // The time bound keeps the read short; the fold itself stops at the settlement's index.
-  for (const movement of merchantMovements(store, request.merchant, settlement.ledgerTimeMs + 1)) fold.add(movement);
+  // Bounded by index, not time: the settlement covers what the log holds before it, whatever the clocks said.
+  for (const movement of merchantMovements(store, request.merchant, { index: settlement.index })) fold.add(movement);
   const figures = fold.figures();
   const view = statementView(figures, settlement, {
     lang: request.lang,

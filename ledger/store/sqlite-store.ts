@@ -402,18 +402,20 @@ export class SqliteStore implements LedgerState {
   private accountEntriesStatement: Database.Statement | undefined;
   /**
    * Streams the entries of the given types that post to `account`, in log order, recorded before
-   * `beforeTimeMs` (ledger time): a shop's sales, refunds and settlements for its closures and
-   * statements. Reads through the postings' primary key (account, entry_idx), so the cost follows the
-   * account's history, not the log's size. Do not run other statements on this store while iterating.
+   * `before.timeMs` (ledger time) and before log index `before.index`: a shop's sales, refunds and
+   * settlements for its closures and statements. Reads through the postings' primary key (account,
+   * entry_idx), so the cost follows the account's history, not the log's size. Do not run other
+   * statements on this store while iterating.
    */
-  *iterateAccountEntries(account: string, types: readonly string[], beforeTimeMs: number): Generator<LogRow> {
+  *iterateAccountEntries(account: string, types: readonly string[], before: { readonly timeMs: number; readonly index: number }): Generator<LogRow> {
     this.accountEntriesStatement ??= this.db.prepare(
       `SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log
-       WHERE idx IN (SELECT entry_idx FROM postings WHERE account = ?)
+       WHERE idx IN (SELECT entry_idx FROM postings WHERE account = ? AND entry_idx < ?)
          AND type IN (SELECT value FROM json_each(?)) AND ledger_time_ms < ?
        ORDER BY idx`,
     );
-    for (const row of this.accountEntriesStatement.iterate(account, JSON.stringify(types), beforeTimeMs) as IterableIterator<Row>) yield toLog(row);
+    const rows = this.accountEntriesStatement.iterate(account, before.index, JSON.stringify(types), before.timeMs) as IterableIterator<Row>;
+    for (const row of rows) yield toLog(row);
   }
 }
 

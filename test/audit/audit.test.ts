@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CaisseError } from '../../domain/error-spec.js';
 import { audit } from '../../ledger/audit/audit.js';
 import { AuditFailure } from '../../ledger/audit/failure.js';
 import { openLedger } from '../../ledger/home.js';
@@ -152,13 +153,32 @@ describe('audit of a local ledger', () => {
     expect(e.index).toBe(paymentIndex);
   });
 
-  it('finds an edited leaf hash in the stored tree, and a stored checkpoint over another root', async () => {
+  it('finds an edited node of the stored tree (what inclusion proofs are made of)', async () => {
     fixture = await buildFixture();
     const { h } = fixture;
     tamper(h.dir, (db) => db.prepare('UPDATE nodes SET hash = ? WHERE level = 0 AND idx = 3').run(Buffer.alloc(32, 1)));
     const e = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(e.code).toBe('AUDIT_NODE_MISMATCH');
     expect(e.index).toBe(3);
+  });
+
+  it('finds a stored checkpoint whose root or signature was edited', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    tamper(h.dir, (db) => db.prepare('UPDATE checkpoints SET root = ? WHERE size = 8').run(Buffer.alloc(32, 2)));
+    const root = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(root.code).toBe('AUDIT_ROOT_MISMATCH');
+    expect(root.size).toBe(8);
+    tamper(h.dir, (db) => {
+      const row = db.prepare('SELECT note FROM checkpoints WHERE size = 9').get() as { note: string };
+      // Another root line under the same signature line.
+      const lines = row.note.split('\n');
+      lines[2] = Buffer.alloc(32, 3).toString('base64');
+      db.prepare('UPDATE checkpoints SET note = ?, root = ? WHERE size = 7').run(lines.join('\n'), Buffer.alloc(32, 3));
+    });
+    const note = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(note.code).toBe('AUDIT_CHECKPOINT_INVALID');
+    expect(note.size).toBe(7);
   });
 
   it('refuses a log cut back to an earlier state when given the checkpoint saved before', async () => {
@@ -204,5 +224,19 @@ describe('audit of a local ledger', () => {
     const own = h.store.checkpointAt(forkCheckpoint.size)?.note ?? '';
     const report = await audit({ data: h.dir }, { threads: 0, savedCheckpoint: own });
     expect(report.savedCheckpointSize).toBe(forkCheckpoint.size);
+  });
+
+  it('answers a directory without a ledger, or without its database, with a code', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'caisse-audit-empty-'));
+    extraDirs.push(empty);
+    // The ledger's own answer for a directory without a ledger.
+    await expect(audit({ data: empty }, { threads: 0 })).rejects.toBeInstanceOf(CaisseError);
+    fixture = await buildFixture(1);
+    const { h } = fixture;
+    h.opened.close();
+    rmSync(join(h.dir, 'ledger.sqlite'));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_SOURCE_UNAVAILABLE');
+    h.reopen();
   });
 });

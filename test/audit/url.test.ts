@@ -101,4 +101,30 @@ describe('audit over HTTP (--url)', () => {
     expect(e.code).toBe('AUDIT_BAD_SIGNATURE');
     expect(e.index).toBe(paymentIndex);
   });
+
+  it('follows a ledger that keeps appending while it is audited, and compares balances at a stable tree', async () => {
+    fixture = await buildFixture(2);
+    const { h } = fixture;
+    const url = await serve(fixture);
+    const sizeBefore = h.ledger.treeSize();
+    let appended: Promise<unknown> | undefined;
+    const report = await audit({ url }, {
+      threads: 0,
+      onProgress() {
+        // A payment arrives while the audit is reading the log.
+        appended ??= h.ok(transferBody(h.common('move'), { from: 'hh:test0000001', to: 'hh:test0000002', asset: 'CCA', amountCents: 5, reason: 'Entraide' }), [h.operator]);
+      },
+    });
+    await appended;
+    expect(h.ledger.treeSize()).toBe(sizeBefore + 1);
+    expect(report.checkpoint.size).toBe(sizeBefore + 1);
+    expect(report.entries).toBe(sizeBefore + 1);
+  });
+
+  it('answers an unreachable or malformed address with a code', async () => {
+    const closed = await failure(audit({ url: 'http://127.0.0.1:9' }, { threads: 0 }));
+    expect(closed.code).toBe('AUDIT_SOURCE_UNAVAILABLE');
+    const https = await failure(audit({ url: 'ftp://127.0.0.1/' }, { threads: 0 }));
+    expect(https.code).toBe('AUDIT_SOURCE_UNAVAILABLE');
+  });
 });

@@ -66,6 +66,7 @@ describe('usage errors', () => {
       { args: ['frobnicate'], code: 'CLI_UNKNOWN_COMMAND', mentions: 'frobnicate' },
       { args: ['ledger', 'init', '--data', join(work, 'x'), '--colour', 'rouge'], code: 'CLI_UNKNOWN_OPTION', mentions: '--colour' },
       { args: ['ledger', 'init'], code: 'CLI_MISSING_OPTION', mentions: '--data' },
+      { args: ['ledger', 'verify'], code: 'CLI_MISSING_OPTION', mentions: '--data DIR or --url URL' },
       { args: ['ledger', 'serve', '--data', data, '--port', 'abc'], code: 'CLI_BAD_VALUE', mentions: '--port abc' },
       { args: ['ledger', 'serve', '--data', data, '--port', '70000'], code: 'CLI_BAD_VALUE', mentions: '--port 70000' },
       { args: ['demo', '--data', data, '--payments', '1.5'], code: 'CLI_BAD_VALUE', mentions: '--payments 1.5' },
@@ -132,6 +133,11 @@ describe('ledger init', () => {
 
     expect(english.code, english.stderr).toBe(0);
     expect(english.stdout).toContain('Ledger created');
+    const englishKeys = join(work, 'ledger-en', 'keys');
+    for (const file of readdirSync(englishKeys).filter((f) => f.endsWith('.key'))) {
+      const key = JSON.parse(readFileSync(join(englishKeys, file), 'utf8')) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(key)) if (name !== 'keyId' && name !== 'publicKey' && typeof value === 'string') secrets.push(value);
+    }
     for (const run of [first, second, english]) {
       for (const secret of [...secrets, token]) {
         expect(run.stdout).not.toContain(secret);

@@ -18,8 +18,9 @@ import { closeRawAgent, send } from '../http/raw-http.js';
  * middle of a load of payments from `caisse demo --url … --receipts FILE` (16 concurrent clients), then
  * started again. Every receipt the demo was given before the kill must be in the log at its index with
  * its leaf hash, its inclusion proof must hold against the signed checkpoint it came with, that
- * checkpoint must be consistent with the ledger's latest, and the audit must pass. Twice, at different
- * moments (after a number of receipts, and after a time).
+ * checkpoint must be consistent with the ledger's latest, and `caisse ledger verify` must pass (from the
+ * data directory, over HTTP, and against the checkpoint it saved between the two crashes). Twice, at
+ * different moments (after a number of receipts, and after a time).
  */
 const readyTimeoutMs = 15_000;
 const pollMs = 20;
@@ -166,6 +167,11 @@ describe('SIGKILL in the middle of a load of payments', () => {
     const first = await loadAndKill(server.url, server.child, 1, (count) => count >= 150);
     server = await serve();
     expect(await expectEveryReceiptInLog(server.url)).toBe(first);
+    // `caisse ledger verify` passes on the restarted ledger (read-only, while it serves) and saves the
+    // checkpoint it verified: the log after the second crash must extend it.
+    const saved = join(dir, 'after-first-crash.checkpoint');
+    const verified = await runCaisse(['ledger', 'verify', '--data', join(dir, 'ledger'), '--save-checkpoint', saved]);
+    expect(verified.code, verified.stderr).toBe(0);
 
     // Second kill: about a second after the first receipt of the next load.
     const second = await loadAndKill(server.url, server.child, 2, (count, sinceFirstMs) => count >= 1 && sinceFirstMs >= 1000);
@@ -178,8 +184,12 @@ describe('SIGKILL in the middle of a load of payments', () => {
     expect(await expectEveryReceiptInLog(server.url)).toBe(first + second + 20);
 
     console.info(`crash: ${first} receipts before the first kill, ${second} before the second; log of ${receipts().length} receipts checked`);
+    const overHttp = await runCaisse(['ledger', 'verify', '--url', server.url]);
+    expect(overHttp.code, overHttp.stderr).toBe(0);
     server.child.kill('SIGTERM');
     await exited(server.child);
+    const final = await runCaisse(['ledger', 'verify', '--data', join(dir, 'ledger'), '--checkpoint', saved]);
+    expect(final.code, final.stderr).toBe(0);
     const { audit, integrity } = await verifyLedgerDir(join(dir, 'ledger'));
     expect(audit.entries).toBe(integrity.treeSize);
     expect(integrity.treeSize).toBeGreaterThanOrEqual(first + second + 20);

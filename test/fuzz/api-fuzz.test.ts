@@ -381,7 +381,9 @@ describe('fuzzing the API', () => {
                 }
               }
             },
-            (e: Error) => failures.push({ iteration: iteration + k, mutations: `${path} ${names.join(' ')}`, why: `no answer: ${e.message}` }),
+            (e: Error) => {
+              failures.push({ iteration: iteration + k, mutations: `${path} ${names.join(' ')}`, why: `no answer: ${e.message}` });
+            },
           ),
         );
       }

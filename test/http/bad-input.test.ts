@@ -165,8 +165,8 @@ describe('malformed bodies', () => {
     const before = snapshot(d.store);
     const text = JSON.stringify(toJson(d.nextPayment()));
     const answer = await rawExchange(serverPort(), `POST /v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${text.length + 100}\r\n\r\n${text}`);
-    // The server may answer or just close; it must never answer with a success.
-    expect(answer).not.toMatch(/^HTTP\/1\.1 2/);
+    // Node's HTTP parser answers this one itself (a bare 400, before express sees a request).
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     const health = await send(serverUrl(), { path: '/v1/health' });
     expect(health.status).toBe(200);
     expect(snapshot(d.store)).toEqual(before);
@@ -441,6 +441,27 @@ describe('replays', () => {
   });
 });
 
+describe('concurrent replays', () => {
+  it('the same new payment sent 8 times at once is written once; two bodies under one id at once: one wins, one 409', async () => {
+    const p = d.nextPayment();
+    const sizeBefore = d.ledger.treeSize();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => postText(serverUrl(), '/v1/entries', JSON.stringify(toJson(p)))));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    const indexes = new Set(answers.map((a) => (a.json as { index: number }).index));
+    expect(indexes.size).toBe(1);
+    expect(answers.filter((a) => (a.json as { replayed?: boolean }).replayed === true)).toHaveLength(7);
+    expect(d.ledger.treeSize()).toBe(sizeBefore + 1);
+
+    const q = d.nextPayment();
+    const rival = resigned(q, [tillOf(q)], (b) => (b.ticket = (b.ticket as number) + 1000));
+    const [a, b] = await Promise.all([postText(serverUrl(), '/v1/entries', JSON.stringify(toJson(q))), postText(serverUrl(), '/v1/entries', JSON.stringify(rival))]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(isErrorBody(loser.json) && loser.json.error.code).toBe('LEDGER_ID_CONFLICT');
+    expect(d.ledger.treeSize()).toBe(sizeBefore + 2);
+  });
+});
+
 describe('batches', () => {
   it('an empty batch, a batch past its limit, a batch that is not {entries: […]}', async () => {
     await expectRefused(postJson({ entries: [] }, '/v1/entries/batch'), 'LEDGER_INVALID_ENTRY');
@@ -547,8 +568,9 @@ describe('reads', () => {
 
 describe('the catalogue', () => {
   it('every code that bad input can reach over HTTP was reached above', () => {
-    // Not reachable by bad input: OVERLOADED needs 50,000 queued entries; INTERNAL is a bug by definition.
-    const unreachable = new Set(['LEDGER_OVERLOADED', 'LEDGER_INTERNAL']);
+    // Not reachable by bad input: OVERLOADED needs 50,000 queued entries; INTERNAL is a bug by definition;
+    // NO_LEDGER and ALREADY_INITIALISED are answers of the commands that open or create a directory.
+    const unreachable = new Set(['LEDGER_OVERLOADED', 'LEDGER_INTERNAL', 'LEDGER_NO_LEDGER', 'LEDGER_ALREADY_INITIALISED']);
     const missing = Object.keys(ledgerErrors).filter((code) => !covered.has(code) && !unreachable.has(code));
     expect(missing).toEqual([]);
   });

@@ -44,8 +44,26 @@ export class DemoLedger {
 
   static async create(options: DemoLedgerOptions = {}): Promise<DemoLedger> {
     const dir = mkdtempSync(join(tmpdir(), 'caisse-http-'));
+    try {
+      return await DemoLedger.setUp(dir, options);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private static async setUp(dir: string, options: DemoLedgerOptions): Promise<DemoLedger> {
     initLedger(dir);
     const opened = openLedger(dir);
+    try {
+      return await DemoLedger.populate(dir, opened, options);
+    } catch (e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  private static async populate(dir: string, opened: OpenedLedger, options: DemoLedgerOptions): Promise<DemoLedger> {
     const world = await loadWorld(fixturesDir(), options.households === undefined ? {} : { households: options.households });
     const operator = readRoleKey(dir, 'operator');
     const moneko = readRoleKey(dir, 'moneko');
