@@ -17,6 +17,11 @@ const texts = {
   required: { fr: 'obligatoire', en: 'required' },
 } as const;
 
+/** Summaries are sentences: each starts with a capital, whoever wrote it. */
+function sentence(text: string): string {
+  return text.charAt(0).toLocaleUpperCase('fr') + text.slice(1);
+}
+
 export function globalHelp(commands: readonly Command[], lang: Lang): string {
   const width = Math.max(...commands.map((c) => c.words.join(' ').length));
   const lines = [
@@ -25,7 +30,7 @@ export function globalHelp(commands: readonly Command[], lang: Lang): string {
     `${texts.usage[lang]}: caisse [--lang fr|en] ${lang === 'fr' ? 'COMMANDE' : 'COMMAND'} [options]`,
     '',
     `${texts.commands[lang]}:`,
-    ...[...commands].sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' '))).map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary[lang]}`),
+    ...[...commands].sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' '))).map((c) => `  ${c.words.join(' ').padEnd(width)}  ${sentence(c.summary[lang])}`),
     '',
     texts.global[lang],
     texts.more[lang],
@@ -43,7 +48,7 @@ export function commandHelp(command: Command, lang: Lang): string {
     }),
     ...(command.positionals ? [`${command.positionals.name}${command.positionals.max > 1 ? '…' : ''}`] : []),
   ].join(' ');
-  const lines = [command.summary[lang], '', `${texts.usage[lang]}: ${usage}`];
+  const lines = [sentence(command.summary[lang]), '', `${texts.usage[lang]}: ${usage}`];
   if (command.options.length > 0) {
     lines.push('', `${texts.options[lang]}:`);
     for (const o of command.options) {

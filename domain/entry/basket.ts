@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalBytes } from '../jcs.js';
+import { canonicalJson } from '../jcs.js';
 import { limits } from '../limits.js';
 import { amountCentsMax } from '../money.js';
 
 /**
  * A payment's basket: what was bought. Personal data (what a household buys with food aid), so it never
- * enters the log. The log holds only SHA-256(domain || salt || JCS(lines)); the salt and lines are kept
- * beside the log for authorised roles and can be erased on request without breaking verification. The
- * random salt stops anyone from confirming a guessed basket against the public hash.
+ * enters the log. The log holds only SHA-256(domain || salt || JCS({lines, tier})); the salt and the
+ * content are kept beside the log for authorised roles and can be erased on request without breaking
+ * verification. The random salt stops anyone from confirming a guessed basket against the public hash;
+ * the tier is hashed with the lines so that the member's tier the till applied is signed too.
  */
 export const basketHashDomain = 'caisse-basket-v1\n';
 export const basketSaltBytes = 16;
@@ -44,11 +45,21 @@ export const basketSchema = z.strictObject({
 export type BasketLine = z.infer<typeof basketLineSchema>;
 export type Basket = z.infer<typeof basketSchema>;
 
-export function basketHash(saltBase64: string, lines: readonly BasketLine[]): string {
+/** What is hashed and kept beside the log: the lines and the tier they were evaluated for. */
+export interface BasketContent {
+  readonly tier: number;
+  readonly lines: readonly BasketLine[];
+}
+
+export function basketContentJson(content: BasketContent): string {
+  return canonicalJson({ lines: content.lines, tier: content.tier });
+}
+
+export function basketHash(saltBase64: string, content: BasketContent): string {
   return createHash('sha256')
     .update(basketHashDomain)
     .update(Buffer.from(saltBase64, 'base64'))
-    .update(canonicalBytes(lines))
+    .update(basketContentJson(content), 'utf8')
     .digest('base64');
 }
 

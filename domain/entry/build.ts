@@ -90,7 +90,7 @@ export function paymentBody(c: Common, input: PaymentInput, saltBase64 = randomB
     amountCents: totals.caisseCents,
     rulesVersion: input.rulesVersion,
     basket: {
-      hash: basketHash(saltBase64, input.lines),
+      hash: basketHash(saltBase64, { tier: input.tier, lines: input.lines }),
       lineCount: input.lines.length,
       totalCents: totals.totalCents,
       otherCents: totals.totalCents - totals.caisseCents,

@@ -21,9 +21,9 @@ import type { SourceRow } from './source.js';
  */
 export interface PreparedEntry {
   /**
-   * The signatures as read here, in order. The parsed leaf itself is not kept: thousands of them
-   * waiting for their thread would survive young-generation collections and make each one slow, so
-   * the replay parses the leaf again once its thread has validated it.
+   * The signatures as read here, in order. The leaf is not parsed whole here but by the replay, once
+   * its thread has validated it: thousands of parsed leaves waiting for their threads would survive
+   * young-generation collections and make each one slow.
    */
   readonly signatures: readonly { readonly keyId: string; readonly signature: string }[];
   /** The signing message (domain string and JCS body), a view into the chunk's packed buffer. */

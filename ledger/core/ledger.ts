@@ -318,7 +318,7 @@ function checkBasket(submission: Submission): void {
     return;
   }
   if (basket === undefined) throw ledgerError('LEDGER_BASKET_MISMATCH', 'a payment comes with its basket lines');
-  if (basketHash(basket.salt, basket.lines) !== body.basket.hash) throw ledgerError('LEDGER_BASKET_MISMATCH', 'lines do not hash to basket.hash');
+  if (basketHash(basket.salt, basket) !== body.basket.hash) throw ledgerError('LEDGER_BASKET_MISMATCH', 'lines and tier do not hash to basket.hash');
   const totals = basketTotals(basket.lines);
   if (basket.lines.length !== body.basket.lineCount) throw ledgerError('LEDGER_BASKET_MISMATCH', `${basket.lines.length} lines, summary says ${body.basket.lineCount}`);
   if (totals.totalCents !== body.basket.totalCents) throw ledgerError('LEDGER_BASKET_MISMATCH', `lines total ${totals.totalCents}, summary ${body.basket.totalCents}`);

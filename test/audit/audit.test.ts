@@ -142,6 +142,15 @@ describe('audit of a local ledger', () => {
     const e = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(e.code).toBe('AUDIT_LEAF_MALFORMED');
     expect(e.index).toBe(paymentIndex);
+    // Bytes that are not even UTF-8, and JSON nested past what the formats allow.
+    tamper(h.dir, (db) => db.prepare('UPDATE log SET leaf = ? WHERE idx = ?').run(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), paymentIndex - 1));
+    const garbage = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(garbage.code).toBe('AUDIT_LEAF_MALFORMED');
+    expect(garbage.index).toBe(paymentIndex - 1);
+    tamper(h.dir, (db) => db.prepare('UPDATE log SET leaf = ? WHERE idx = ?').run(Buffer.from(`{"body":${'['.repeat(5000)}${']'.repeat(5000)}}`), 1));
+    const deep = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(deep.code).toBe('AUDIT_LEAF_MALFORMED');
+    expect(deep.index).toBe(1);
   });
 
   it('names an entry whose stored id column no longer matches its leaf', async () => {

@@ -16,6 +16,7 @@ export function entrySignatureValid(body: unknown, signatureBase64: string, publ
   return ed25519Verify(publicKey, entrySigningMessage(body), Buffer.from(signatureBase64, 'base64'));
 }
 
-export function basketHashOf(saltBase64: string, lines: unknown): string {
-  return sha256(Buffer.from('caisse-basket-v1\n', 'ascii'), Buffer.from(saltBase64, 'base64'), Buffer.from(jcs(lines), 'utf8')).toString('base64');
+export function basketHashOf(saltBase64: string, tier: number, lines: unknown): string {
+  const content = jcs({ lines, tier });
+  return sha256(Buffer.from('caisse-basket-v1\n', 'ascii'), Buffer.from(saltBase64, 'base64'), Buffer.from(content, 'utf8')).toString('base64');
 }

@@ -9,7 +9,7 @@ import { splitRow, tableRows } from './markdown-table.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const docPath = join(root, 'docs', 'ERRORS.md');
-const regenerate = 'docs/ERRORS.md is out of step with the error catalogues: regenerate it with `npm run docs:errors`';
+const regenerate = "docs/ERRORS.md is out of step with the error catalogues: regenerate it with `npm run docs:errors` (that is: npm run build && node dist/domain/error-doc.js docs/ERRORS.md)";
 const sourceDirs = ['domain', 'ledger', 'terminal', 'printer', 'cli', 'bench'];
 
 interface DocumentedError extends ErrorSpec {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keyIdOf, signingKeyFromSeed, type SigningKey } from '../../domain/ed25519.js';
-import { basketHash, basketHashDomain, type BasketLine } from '../../domain/entry/basket.js';
+import { basketContentJson, basketHash, basketHashDomain, type BasketLine } from '../../domain/entry/basket.js';
 import { accountOpenBody, allowanceIssueBody, keyRegisterBody, keyRegistration, paymentBody } from '../../domain/entry/build.js';
 import { entryFormatVersion, type EntryBody, type SignedEntry } from '../../domain/entry/schema.js';
 import { entrySignatureDomain, entrySigningMessage, signEntry } from '../../domain/entry/sign.js';
@@ -131,7 +131,8 @@ export interface WorkedExample {
     readonly domain: string;
     readonly salt: string;
     readonly saltHex: string;
-    readonly linesJcs: string;
+    /** JCS of {lines, tier}: what the basket hash covers after the domain string and the salt. */
+    readonly contentJcs: string;
     readonly hash: string;
   };
   readonly leaf: {
@@ -226,8 +227,8 @@ export function workedExample(): WorkedExample {
         domain: basketHashDomain,
         salt: exampleSaltBase64,
         saltHex: hex(Buffer.from(exampleSaltBase64, 'base64')),
-        linesJcs: canonicalJson(exampleLines),
-        hash: basketHash(exampleSaltBase64, exampleLines),
+        contentJcs: basketContentJson({ tier: exampleTier, lines: exampleLines }),
+        hash: basketHash(exampleSaltBase64, { tier: exampleTier, lines: exampleLines }),
       },
       leaf: {
         index: sealed.index,

@@ -5,15 +5,16 @@ import { basketSummarySchema, entryBodySchema, entryTypes, keyRegistrationSchema
 import { isErrorCode } from '../../domain/error-catalogue.js';
 import { limits } from '../../domain/limits.js';
 import { parseReceiptQrText, receiptSchema } from '../../ledger/formats/receipt.js';
-import { exampleKeys, exampleLines, exampleSaltBase64, workedExample, type WorkedExample } from './example.js';
+import { exampleKeys, exampleLines, exampleSaltBase64, exampleTier, workedExample, type WorkedExample } from './example.js';
 import { basketHashOf, entryKeyId, entrySignatureValid, entrySigningMessage } from './entry-verifier.js';
 import { sha256 } from './receipt-verifier.js';
 import { verifyReceipt } from './receipt-verifier.js';
 
 /**
  * docs/formats/entry.md, leaf.md and receipt.md print a worked example computed by test/docs/example.ts.
- * When a format changes, print the new values and update the pages:
- *   npx tsc -p tsconfig.json --outDir node_modules/.cache/caisse-docs && node node_modules/.cache/caisse-docs/test/docs/print-examples.js
+ * When a format changes, rewrite the example values in the pages (then read the diff, fix the prose):
+ *   npx tsc -p tsconfig.json --outDir node_modules/.cache/caisse-docs && node node_modules/.cache/caisse-docs/test/docs/update-examples.js
+ * (print-examples.js, compiled alongside, prints every value.)
  */
 const docsDir = new URL('../../docs/formats/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, docsDir), 'utf8');
@@ -36,7 +37,7 @@ describe('docs/formats/entry.md', () => {
     for (const value of [e.tillSeedHex, e.tillPublicKeyHex, e.tillPublicKeyBase64, `key id           ${e.tillKeyId}`, e.domainHex, e.messageSha256, e.signature]) {
       expect(entryDoc).toContain(value);
     }
-    expect(entryDoc).toContain(fence(example.basket.linesJcs));
+    expect(entryDoc).toContain(fence(example.basket.contentJcs));
     expect(entryDoc).toContain(`basket hash \`${example.basket.hash}\``);
     expect(entryDoc).toContain(`(base64 \`${example.basket.salt}\`)`);
     expect(entryDoc).toContain(fence(e.bodyPretty, 'json'));
@@ -55,7 +56,7 @@ describe('docs/formats/entry.md', () => {
     expect(sha256(message).toString('hex')).toBe(example.entry.messageSha256);
     expect(entrySignatureValid(body, example.entry.signature, exampleKeys.till.publicKey)).toBe(true);
     expect(entrySignatureValid({ ...(body as object), ticket: 43 }, example.entry.signature, exampleKeys.till.publicKey)).toBe(false);
-    expect(basketHashOf(exampleSaltBase64, exampleLines)).toBe(example.basket.hash);
+    expect(basketHashOf(exampleSaltBase64, exampleTier, exampleLines)).toBe(example.basket.hash);
     expect(example.entry.domain).toBe('caisse-entry-v1\n');
     expect(example.basket.domain).toBe('caisse-basket-v1\n');
   });

@@ -65,7 +65,7 @@ describe('the ledger evaluates every basket again with the published rules', () 
     const { lines } = evaluated([{ code: wine, quantity: 1 }, { code: pasta, quantity: 1 }]);
     const forged = lines.map((l) => (l.code === wine ? { ...l, eligible: true, shareBasisPoints: 10_000, caisseCents: l.priceCents, memberCents: 0 } : l));
     const { body, basket } = pay(p, forged);
-    expect(basketHash(basket.salt, basket.lines)).toBe(body.basket.hash);
+    expect(basketHash(basket.salt, basket)).toBe(body.basket.hash);
     expect(body.amountCents).toBe(basketTotals(forged).caisseCents);
     const outcome = await h.submit(body, [p.till], basket);
     expect(outcome.ok ? '' : `${outcome.error.code} ${outcome.error.detail}`).toMatch(/^LEDGER_BASKET_MISMATCH line 1 \(3761357000781\)/);
