@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { dataOption } from '../options.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { optString } from '../command.js';
 import { keyIdOf } from '../../domain/ed25519.js';
@@ -17,7 +18,6 @@ import { httpPort, localPort } from '../demo/port.js';
  * Operators' commands on a ledger: publishing the committee's rules, and erasing a basket's lines when
  * a member asks (GDPR). Both work on the ledger's directory; `rules publish` can also go over HTTP.
  */
-const dataOption = { name: 'data', kind: 'string', valueName: 'DIR', required: true, help: { fr: 'dossier des données du registre', en: 'ledger data directory' } } as const;
 
 function firstPositional(args: ParsedArgs): string {
   const value = args.positionals[0];

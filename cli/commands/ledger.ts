@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import { dataOption } from '../options.js';
 import type { Command } from '../command.js';
 import { optInt, optString } from '../command.js';
 import { initLedger, openLedger, readBasketToken } from '../../ledger/home.js';
@@ -9,7 +10,6 @@ import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import type { Ledger } from '../../ledger/core/ledger.js';
 import { cliError } from '../errors.js';
 
-const dataOption = { name: 'data', kind: 'string', valueName: 'DIR', required: true, help: { fr: 'dossier des données du registre', en: 'ledger data directory' } } as const;
 
 export const ledgerInit: Command = {
   words: ['ledger', 'init'],

@@ -21,6 +21,7 @@ import {
 import { printerError } from '../../printer/errors.js';
 import type { Columns } from '../../printer/limits.js';
 import { optBool, optInt, optString, type CliIo, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
+import { dataOption, merchantOption, periodOption } from '../options.js';
 import { loadWorld, type ShopFixture } from '../demo/world.js';
 import { fixturesDir } from '../project-root.js';
 
@@ -31,7 +32,6 @@ import { fixturesDir } from '../project-root.js';
  * (settle.ts) delivers its statement the same way.
  */
 
-export const dataOption: OptionSpec = { name: 'data', kind: 'string', valueName: 'DIR', required: true, help: { fr: 'dossier des données du registre', en: 'ledger data directory' } };
 
 export const deliveryOptions: readonly OptionSpec[] = [
   {
@@ -162,8 +162,8 @@ const settlementCommand: Command = {
   },
   options: [
     dataOption,
-    { name: 'merchant', kind: 'string', valueName: 'COMPTE', required: true, help: { fr: 'compte du commerce (shop:…)', en: 'merchant account (shop:…)' } },
-    { name: 'period', kind: 'string', valueName: 'AAAA-MM', required: true, help: { fr: 'mois réglé', en: 'month settled' } },
+    merchantOption,
+    periodOption,
     ...deliveryOptions,
   ],
   async run(args, io) {

@@ -3,7 +3,8 @@ import { formatCents } from '../../domain/money.js';
 import { openLedger, readRoleKey } from '../../ledger/home.js';
 import { settleMerchant, type SettleResult } from '../../ledger/reports/settle.js';
 import { optString, type Command } from '../command.js';
-import { dataOption, deliverReport, deliveryOptions, statementBaseName, statementFromDir } from './report.js';
+import { deliverReport, deliveryOptions, statementBaseName, statementFromDir } from './report.js';
+import { dataOption, merchantOption, periodOption } from '../options.js';
 
 /**
  * `caisse settle`: the operator settles a merchant for a month. The merchant's whole CCA balance goes
@@ -21,8 +22,8 @@ const settleCommand: Command = {
   },
   options: [
     dataOption,
-    { name: 'merchant', kind: 'string', valueName: 'COMPTE', required: true, help: { fr: 'compte du commerce (shop:…)', en: 'merchant account (shop:…)' } },
-    { name: 'period', kind: 'string', valueName: 'AAAA-MM', required: true, help: { fr: 'mois réglé', en: 'month settled' } },
+    merchantOption,
+    periodOption,
     ...deliveryOptions,
   ],
   async run(args, io) {

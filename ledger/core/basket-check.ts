@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../domain/jcs.js';
-import type { Basket } from '../../domain/entry/basket.js';
+import type { Basket, BasketLine } from '../../domain/entry/basket.js';
 import type { BodyOf } from '../../domain/entry/schema.js';
 import type { Catalog } from '../../domain/catalog/catalog.js';
 import { basketInputLines, basketLinesForHash } from '../../domain/rules/basket-lines.js';
@@ -64,9 +64,9 @@ export class BasketChecker {
     }
     const expected = basketLinesForHash(evaluation);
     for (let i = 0; i < expected.length; i++) {
-      const want = canonicalJson(expected[i]);
-      const got = canonicalJson(basket.lines[i]);
-      if (want !== got) throw ledgerError('LEDGER_BASKET_MISMATCH', `line ${i + 1} (${basket.lines[i]?.code ?? '?'}): the rules give ${want}`);
+      const want = expected[i];
+      const got = basket.lines[i];
+      if (want === undefined || got === undefined || !sameLine(want, got)) throw ledgerError('LEDGER_BASKET_MISMATCH', `line ${i + 1} (${basket.lines[i]?.code ?? '?'}): the rules give ${canonicalJson(want)}`);
     }
     if (evaluation.caisseCents !== body.amountCents) throw ledgerError('LEDGER_BASKET_MISMATCH', `the rules give the caisse ${evaluation.caisseCents}, payment is ${body.amountCents}`);
   }
@@ -85,4 +85,14 @@ export class BasketChecker {
     this.compiled.set(key, compiled);
     return compiled;
   }
+}
+
+/** Every field of a basket line; the type below fails to compile if the format gains one not listed. */
+const lineFields = ['code', 'productCode', 'quantity', 'weightGrams', 'unitPriceCents', 'priceCents', 'eligible', 'shareBasisPoints', 'caisseCents', 'memberCents'] as const;
+type UnlistedLineField = Exclude<keyof BasketLine, (typeof lineFields)[number]>;
+const everyFieldListed: [UnlistedLineField] extends [never] ? true : never = true;
+
+/** Field by field: canonicalising both sides of every line cost as much as the evaluation itself. */
+function sameLine(a: BasketLine, b: BasketLine): boolean {
+  return everyFieldListed && lineFields.every((field) => a[field] === b[field]);
 }
