@@ -24,6 +24,7 @@ export function receiptViewForPayment(ledger: Ledger, world: World, index: numbe
   const catalog = world.catalogs.get(body.merchant);
   const receipt = ledger.receiptForIndex(index);
   if (shop === undefined || receipt === undefined) return undefined;
+  const marks = eligibilityMarks(basket.lines.filter((l) => l.eligible).map((l) => Math.round(l.shareBasisPoints / 100)));
   const tenders: TenderAmount[] = [{ kind: 'cca', amountCents: body.amountCents }];
   if (body.basket.otherCents > 0) tenders.push({ kind: 'card', amountCents: body.basket.otherCents });
   return {
@@ -38,7 +39,7 @@ export function receiptViewForPayment(ledger: Ledger, world: World, index: numbe
       quantity: l.weightGrams !== undefined ? { kind: 'weight' as const, weightGrams: l.weightGrams } : { kind: 'count' as const, count: l.quantity },
       unitPriceCents: l.unitPriceCents,
       lineTotalCents: l.priceCents,
-      eligibility: l.eligible ? { mark: '*', sharePercent: Math.round(l.shareBasisPoints / 100) } : null,
+      eligibility: l.eligible ? { mark: marks.get(Math.round(l.shareBasisPoints / 100)) ?? '*', sharePercent: Math.round(l.shareBasisPoints / 100) } : null,
     })),
     totals: { caissePaidCents: body.amountCents, paidOtherwiseCents: body.basket.otherCents },
     tenders,
@@ -48,4 +49,19 @@ export function receiptViewForPayment(ledger: Ledger, world: World, index: numbe
     qrText: receiptQrText(ledger.origin, index, receipt.leafHash),
     duplicate: false,
   };
+}
+
+/** Marks (printable ASCII, as receipts need) for shares other than 100 %, the largest shares first. */
+const partialShareMarks = ['+', '#', '~', '=', '^', '%', '&', '@', '$'] as const;
+
+/**
+ * One mark per share on a receipt, so that its legend reads "* = 100 %, + = 70 %…": a line paid in
+ * full by the caisse is always "*", the others take a mark each, the largest share first.
+ */
+export function eligibilityMarks(sharesPercent: readonly number[]): Map<number, string> {
+  const marks = new Map<number, string>();
+  const partial = [...new Set(sharesPercent.filter((s) => s !== 100))].sort((a, b) => b - a);
+  if (sharesPercent.includes(100)) marks.set(100, '*');
+  partial.forEach((share, i) => marks.set(share, partialShareMarks[i] ?? '*'));
+  return marks;
 }
