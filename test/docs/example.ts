@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyIdOf, signingKeyFromSeed, type SigningKey } from '../../domain/ed25519.js';
+import { keyIdOf, signingKeyFromSeed } from '../../domain/ed25519.js';
 import { basketContentJson, basketHash, basketHashDomain, type BasketLine } from '../../domain/entry/basket.js';
 import { accountOpenBody, allowanceIssueBody, keyRegisterBody, keyRegistration, paymentBody } from '../../domain/entry/build.js';
 import { entryFormatVersion, type EntryBody, type SignedEntry } from '../../domain/entry/schema.js';
