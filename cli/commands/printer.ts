@@ -113,7 +113,7 @@ const serveCommand: Command = {
     en: 'runs a virtual printer (TCP 9100) saving each ticket as a PNG',
   },
   options: [
-    { name: 'port', kind: 'int', valueName: 'PORT', min: 0, max: 65535, help: { fr: 'port TCP (défaut 9100, 0 : libre)', en: 'TCP port (default 9100, 0: any free)' } },
+    { name: 'port', kind: 'int', valueName: 'PORT', min: 0, max: 65535, help: { fr: 'port TCP (défaut 9100, 0 : libre)', en: 'TCP port (default 9100; 0 picks a free one)' } },
     { name: 'out', kind: 'string', valueName: 'DOSSIER', help: { fr: 'dossier des aperçus (défaut ./tickets)', en: 'preview folder (default ./tickets)' } },
     { name: 'max-tickets', kind: 'int', valueName: 'N', min: 1, max: 1_000_000, help: { fr: "s'arrête après N tickets", en: 'stops after N tickets' } },
   ],

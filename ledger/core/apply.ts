@@ -165,8 +165,9 @@ function checkAuthorisation(state: StateReader, body: EntryBody, signers: readon
       const payment = state.payment(body.payment);
       if (payment === undefined) throw ledgerError('LEDGER_UNKNOWN_PAYMENT', body.payment);
       const till = authorising.find((k) => k.role === 'till');
-      if (till !== undefined && authorising.every((k) => k.role === 'till') && till.merchant !== payment.merchant) {
-        throw ledgerError('LEDGER_TILL_MISMATCH', `payment ${body.payment} was made at ${payment.merchant}`);
+      if (till !== undefined && authorising.every((k) => k.role === 'till')) {
+        if (till.merchant !== payment.merchant) throw ledgerError('LEDGER_TILL_MISMATCH', `payment ${body.payment} was made at ${payment.merchant}`);
+        if (till.tillId !== body.tillId) throw ledgerError('LEDGER_TILL_MISMATCH', `key ${till.keyId} is till ${till.tillId ?? '?'}, the refund names ${body.tillId}`);
       }
       return;
     }

@@ -132,8 +132,15 @@ export function createApp(options: AppOptions): express.Express {
     });
   });
 
-  app.get('/v1/accounts', (_req, res) => {
-    res.json({ accounts: store.accounts().map((a) => ({ id: a.id, kind: a.kind, territory: a.territory, label: a.label, closed: a.closed })) });
+  app.get('/v1/accounts', (req, res) => {
+    // Paged by id so that the answer stays bounded however many households join: `next` is the
+    // `after` of the following page, absent on the last one.
+    const after = typeof req.query.after === 'string' ? req.query.after : '';
+    const limit = req.query.limit === undefined ? limits.accountsPageMax : queryIndex(req.query.limit, 'limit');
+    if (limit < 1 || limit > limits.accountsPageMax) throw ledgerError('LEDGER_BAD_QUERY', `limit between 1 and ${limits.accountsPageMax}`);
+    const page = store.accountsPage(after, limit + 1);
+    const accounts = page.slice(0, limit).map((a) => ({ id: a.id, kind: a.kind, territory: a.territory, label: a.label, closed: a.closed }));
+    res.json(page.length > limit ? { accounts, next: accounts[accounts.length - 1]?.id } : { accounts });
   });
 
   app.get('/v1/accounts/:id', (req, res) => {

@@ -122,6 +122,7 @@ export class SqliteStore implements LedgerState {
       accountInsert: db.prepare('INSERT INTO accounts (id, kind, territory, label, opened_idx, closed_idx) VALUES (?, ?, ?, ?, ?, NULL)'),
       accountClose: db.prepare('UPDATE accounts SET closed_idx = ? WHERE id = ? AND closed_idx IS NULL'),
       accountsAll: db.prepare('SELECT id, kind, territory, label, opened_idx, closed_idx FROM accounts ORDER BY id'),
+      accountsPage: db.prepare('SELECT id, kind, territory, label, opened_idx, closed_idx FROM accounts WHERE id > ? ORDER BY id LIMIT ?'),
       balanceGet: db.prepare('SELECT balance_cents FROM balances WHERE account = ? AND asset = ?').pluck(),
       balanceAdd: db.prepare(
         `INSERT INTO balances (account, asset, balance_cents) VALUES (?, ?, ?)
@@ -307,6 +308,10 @@ export class SqliteStore implements LedgerState {
   }
   accounts(): AccountRow[] {
     return (this.s.accountsAll.all() as Row[]).map(toAccount);
+  }
+  /** Accounts in id order after `afterId` (exclusive), at most `limit`: the bounded listing of the API. */
+  accountsPage(afterId: string, limit: number): AccountRow[] {
+    return (this.s.accountsPage.all(afterId, limit) as Row[]).map(toAccount);
   }
   balanceCents(account: string, asset: Asset): number {
     const id = `${account}|${asset}`;

@@ -1,10 +1,10 @@
+import { failure } from './fixture.js';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaisseError } from '../../domain/error-spec.js';
 import { audit } from '../../ledger/audit/audit.js';
-import { AuditFailure } from '../../ledger/audit/failure.js';
 import { openLedger } from '../../ledger/home.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { paymentBody, transferBody } from '../../domain/entry/build.js';
@@ -19,15 +19,6 @@ afterEach(() => {
   for (const dir of extraDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<AuditFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AuditFailure) return e;
-    throw e;
-  }
-  throw new Error('expected the audit to fail');
-}
 
 describe('audit of a local ledger', () => {
   it('verifies a clean ledger: every entry, the signed root, the stored state', async () => {

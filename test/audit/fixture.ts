@@ -1,3 +1,4 @@
+import { AuditFailure } from '../../ledger/audit/failure.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { SigningKey } from '../../domain/ed25519.js';
@@ -73,4 +74,15 @@ export function rewriteLeaf(db: Database.Database, index: number, edit: (sealed:
   const row = db.prepare('SELECT leaf FROM log WHERE idx = ?').get(index) as { leaf: Buffer };
   const edited = edit(decodeLeaf(row.leaf));
   db.prepare('UPDATE log SET leaf = ? WHERE idx = ?').run(Buffer.from(canonicalBytes(edited)), index);
+}
+
+/** The AuditFailure a promise rejects with; anything else (or success) fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<AuditFailure> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof AuditFailure) return e;
+    throw e;
+  }
+  throw new Error('expected the audit to fail');
 }

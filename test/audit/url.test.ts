@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
+import { failure } from './fixture.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { transferBody } from '../../domain/entry/build.js';
 import { audit } from '../../ledger/audit/audit.js';
-import { AuditFailure } from '../../ledger/audit/failure.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { vkey } from '../../ledger/formats/note.js';
 import { createApp } from '../../ledger/http/app.js';
@@ -34,15 +34,6 @@ async function serve(f: AuditFixture): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AuditFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AuditFailure) return e;
-    throw e;
-  }
-  throw new Error('expected the audit to fail');
-}
 
 describe('audit over HTTP (--url)', () => {
   it('verifies a served ledger, with refunds looked up by id and proved by inclusion', async () => {

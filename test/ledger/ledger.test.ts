@@ -130,6 +130,8 @@ describe('the other operations', () => {
       refundBody(h.common('refund'), { payment: body.id, payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents, reason: 'produit abîmé' });
     await h.ok(refund(600), [s.till]);
     expect(await h.code(refund(401), [s.till])).toBe('LEDGER_REFUND_EXCEEDS_PAYMENT');
+    const otherTill = refundBody(h.common('refund'), { payment: body.id, payer: s.household, merchant: s.merchant, tillId: 'epicerie-test-2', amountCents: 1, reason: 'mauvaise caisse' });
+    expect(await h.code(otherTill, [s.till])).toBe('LEDGER_TILL_MISMATCH');
     await h.ok(refund(400), [s.till]);
     expect(h.store.balanceCents(s.household, 'CCA')).toBe(15_000);
     expect(await h.code(refundBody(h.common(), { payment: 'pay-unknown-1', payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents: 1, reason: 'x' }), [s.till])).toBe('LEDGER_UNKNOWN_PAYMENT');

@@ -3,7 +3,7 @@ import { generateSigningKey } from '../../domain/ed25519.js';
 import { encodeCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint } from '../../ledger/formats/checkpoint.js';
 import { addSignature, parseVkey, signNote } from '../../ledger/formats/note.js';
 import { emptyRoot, leafHash } from '../../ledger/merkle/rfc6962.js';
-import { codeOf } from './expect-code.js';
+import { codeOf } from '../support/code-of.js';
 import { toHex } from './vectors.js';
 
 // Real checkpoints of the Go checksum database (sum.golang.org), signed by its published key: a

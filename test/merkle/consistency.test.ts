@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consistencyProof, consistencyProofLength, consistencyProofNodes, verifyConsistency } from '../../ledger/merkle/consistency.js';
 import { emptyRoot } from '../../ledger/merkle/rfc6962.js';
-import { codeOf } from './expect-code.js';
+import { codeOf } from '../support/code-of.js';
 import { filledStore, flipBit, leafData } from './node-store.js';
 import { ReferenceTree } from './reference-tree.js';
 import { toHex } from './vectors.js';

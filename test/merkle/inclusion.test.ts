@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inclusionProof, inclusionProofLength, inclusionProofNodes, rootFromInclusionProof, verifyInclusion } from '../../ledger/merkle/inclusion.js';
 import { subtreeRoot } from '../../ledger/merkle/subtree-root.js';
-import { codeOf } from './expect-code.js';
+import { codeOf } from '../support/code-of.js';
 import { filledStore, flipBit, leafData } from './node-store.js';
 import { ReferenceTree } from './reference-tree.js';
 import { toHex } from './vectors.js';

@@ -4,7 +4,7 @@ import { inclusionProof, verifyInclusion } from '../../ledger/merkle/inclusion.j
 import type { NodeReader } from '../../ledger/merkle/ranges.js';
 import { leafHash, nodeHash } from '../../ledger/merkle/rfc6962.js';
 import { rootAt } from '../../ledger/merkle/subtree-root.js';
-import { codeOf } from './expect-code.js';
+import { codeOf } from '../support/code-of.js';
 import { leafData } from './node-store.js';
 import { ReferenceTree } from './reference-tree.js';
 import { toHex } from './vectors.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey, signingKeyFromSeed } from '../../domain/ed25519.js';
 import { addSignature, noteKeyId, openNote, parseNote, parseVkey, signatureLabel, signNote, vkey } from '../../ledger/formats/note.js';
-import { codeOf } from './expect-code.js';
+import { codeOf } from '../support/code-of.js';
 
 // Vectors of golang.org/x/mod/sumdb/note (note_test.go): a private key, two verifier keys, a text and
 // the signatures of both keys over it.

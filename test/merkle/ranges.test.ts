@@ -4,7 +4,7 @@ import { isNodeComplete, nodeLeafRange, rangeDecomposition, type NodeReader } fr
 import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { rootAt, subtreeRoot } from '../../ledger/merkle/subtree-root.js';
 import { ceilPowerOfTwo } from '../../ledger/merkle/tree-bits.js';
-import { codeOf } from './expect-code.js';
+import { codeOf } from '../support/code-of.js';
 import { filledStore, leafData } from './node-store.js';
 import { ReferenceTree } from './reference-tree.js';
 import { toHex } from './vectors.js';

@@ -1,18 +1,9 @@
+import { codeOf } from '../support/code-of.js';
 import { describe, expect, test } from 'vitest';
-import { CaisseError } from '../../domain/error-spec.js';
 import { businessDateOf, dayBoundsMs, nextDate, parseBusinessDate, parsePeriod } from '../../ledger/reports/business-day.js';
 import { DayClock } from '../../ledger/reports/day-clock.js';
 import { checkReportLimits } from '../../ledger/reports/limits.js';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CaisseError) return e.code;
-    throw e;
-  }
-  return 'OK';
-}
 
 const hourMs = 3600 * 1000;
 

@@ -1,5 +1,5 @@
+import { codeOf } from '../support/code-of.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CaisseError } from '../../domain/error-spec.js';
 import { shortHash } from '../../ledger/formats/receipt.js';
 import { closureReport, type ClosureRequest } from '../../ledger/reports/closure-report.js';
 import { closureFigures } from '../../ledger/reports/closure.js';
@@ -18,15 +18,6 @@ function closure(request: Partial<ClosureRequest> & { date: string }) {
   return closureReport(w.h.store, { merchant: shop, lang: 'fr', nowMs, ...request });
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CaisseError) return e.code;
-    throw e;
-  }
-  return 'OK';
-}
 
 describe('daily closure (Z report) from the ledger', () => {
   test("a shop's totals are the sums of the day's payments, and its tills add up to it", () => {

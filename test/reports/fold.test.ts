@@ -1,5 +1,5 @@
+import { codeOf } from '../support/code-of.js';
 import { describe, expect, test } from 'vitest';
-import { CaisseError } from '../../domain/error-spec.js';
 import { closureFigures, closureView, ClosureFold } from '../../ledger/reports/closure.js';
 import { reportLimits } from '../../ledger/reports/limits.js';
 import type { Movement, Refund, Sale, Settlement } from '../../ledger/reports/movements.js';
@@ -23,15 +23,6 @@ function settlement(date: string, merchant: string, amountCents: number): Settle
   return { kind: 'settlement', index, ledgerTimeMs: noonParis(date), entryId: settlementEntryId(merchant, date.slice(0, 7)), merchant, period: date.slice(0, 7), amountCents };
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CaisseError) return e.code;
-    throw e;
-  }
-  return 'OK';
-}
 
 describe('closure fold', () => {
   test('a shop selling on one till shows that till’s ticket range; a refund-only day is still a closure', () => {
