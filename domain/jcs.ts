@@ -17,6 +17,12 @@ export function canonicalJson(value: unknown): string {
   return write(value, 0);
 }
 
+/** A safe integer as JCS writes it; anything else is refused, as `canonicalJson` refuses it. */
+export function canonicalInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new JcsError(`number ${value} is not a safe integer`);
+  return String(value);
+}
+
 export function canonicalBytes(value: unknown): Uint8Array {
   return encoder.encode(canonicalJson(value));
 }
@@ -74,6 +80,7 @@ function write(value: unknown, depth: number): string {
  */
 const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function quote(text: string): string {
+/** A string as JCS writes it (for encoders of fixed shapes that write their own braces). */
+export function quote(text: string): string {
   return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

@@ -20,6 +20,11 @@ export const limits = {
   textCharsMax: 280,
   /** Entries applied in one SQLite transaction and sealed under one checkpoint. */
   groupEntriesMax: 2000,
+  /**
+   * Longest a group commit waits for submissions still being verified on the pool's threads, so that
+   * they share its transaction and fsync rather than each paying one: a bound on the latency it adds.
+   */
+  groupWaitMsMax: 2,
   /** Entries waiting for a group commit; past this the ledger answers LEDGER_OVERLOADED. */
   queueEntriesMax: 50_000,
   /** Entries returned by one GET /v1/log/entries range request. */

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '../jcs.js';
+import { canonicalInteger as int, quote } from '../jcs.js';
 import { limits } from '../limits.js';
 import { amountCentsMax } from '../money.js';
 
@@ -13,6 +13,7 @@ import { amountCentsMax } from '../money.js';
  */
 export const basketHashDomain = 'caisse-basket-v1\n';
 export const basketSaltBytes = 16;
+const basketHashDomainBytes = Buffer.from(basketHashDomain, 'utf8');
 
 /**
  * One line as the ledger keeps it (domain/rules/basket-lines.ts makes them from an evaluation). No
@@ -51,16 +52,28 @@ export interface BasketContent {
   readonly lines: readonly BasketLine[];
 }
 
+/**
+ * JCS({lines, tier}), written directly for this one shape: the keys in their sorted order, without the
+ * generic encoder's key sort per object (the ledger hashes every payment's basket). The lines went
+ * through basketLineSchema (strict, so no other key); test/ledger/basket-content.test.ts checks the
+ * bytes against canonicalJson on random baskets.
+ */
 export function basketContentJson(content: BasketContent): string {
-  return canonicalJson({ lines: content.lines, tier: content.tier });
+  let out = '{"lines":[';
+  for (let i = 0; i < content.lines.length; i++) {
+    const l = content.lines[i] as BasketLine;
+    if (i > 0) out += ',';
+    out += `{"caisseCents":${int(l.caisseCents)},"code":${quote(l.code)},"eligible":${l.eligible ? 'true' : 'false'},"memberCents":${int(l.memberCents)}`;
+    out += `,"priceCents":${int(l.priceCents)},"productCode":${quote(l.productCode)},"quantity":${int(l.quantity)},"shareBasisPoints":${int(l.shareBasisPoints)}`;
+    out += `,"unitPriceCents":${int(l.unitPriceCents)}${l.weightGrams === undefined ? '' : `,"weightGrams":${int(l.weightGrams)}`}}`;
+  }
+  return `${out}],"tier":${int(content.tier)}}`;
 }
 
 export function basketHash(saltBase64: string, content: BasketContent): string {
-  return createHash('sha256')
-    .update(basketHashDomain)
-    .update(Buffer.from(saltBase64, 'base64'))
-    .update(basketContentJson(content), 'utf8')
-    .digest('base64');
+  // One buffer and a one-shot hash: a streaming Hash object costs more than the hashing at this size.
+  const input = Buffer.concat([basketHashDomainBytes, Buffer.from(saltBase64, 'base64'), Buffer.from(basketContentJson(content), 'utf8')]);
+  return oneShotHash('sha256', input, 'base64');
 }
 
 export function basketTotals(lines: readonly BasketLine[]): { totalCents: number; caisseCents: number } {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { canonicalBytes } from '../jcs.js';
 import { keyIdOf, signBytes, verifyBytes, type SigningKey } from '../ed25519.js';
 import type { EntryBody, SignedEntry } from './schema.js';
@@ -45,5 +45,5 @@ export function entryBodyHash(body: EntryBody): Uint8Array {
 
 /** The same hash from the body's JCS bytes, for a caller that already has them (the ledger). */
 export function bodyHashOfBodyBytes(bodyJcs: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bodyJcs).digest());
+  return new Uint8Array(oneShotHash('sha256', bodyJcs, 'buffer'));
 }

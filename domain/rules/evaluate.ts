@@ -101,9 +101,22 @@ export function asCompiledRules(rules: CompiledRules | RulesDocument): CompiledR
 
 const parisMonth = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', month: 'numeric' });
 
-/** The calendar month in France at a given instant. */
+const hourMs = 3_600_000;
+/** The last hour asked for and its month: Intl formatting costs more than a whole line's evaluation. */
+let lastHour = Number.NaN;
+let lastMonth = 0;
+
+/**
+ * The calendar month in France at a given instant. Paris is a whole number of hours from UTC (CET and
+ * CEST, switching on the hour), so the month is the same through any UTC hour: remembered per hour.
+ */
 export function monthInParis(atMs: number): number {
-  return Number(parisMonth.format(atMs));
+  const hour = Math.floor(atMs / hourMs);
+  if (hour !== lastHour) {
+    lastMonth = Number(parisMonth.format(atMs));
+    lastHour = hour;
+  }
+  return lastMonth;
 }
 
 interface Priced {

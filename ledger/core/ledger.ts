@@ -10,8 +10,8 @@ import { ledgerError } from '../errors.js';
 import { encodeLeaf, type SealedEntry } from '../formats/leaf.js';
 import { receiptFormatVersion, type Receipt } from '../formats/receipt.js';
 import { signCheckpoint } from '../formats/checkpoint.js';
-import { inclusionProof } from '../merkle/inclusion.js';
-import { rootAt } from '../merkle/subtree-root.js';
+import { inclusionProof, inclusionProofNodes } from '../merkle/inclusion.js';
+import { rootAt, subtreeRoot } from '../merkle/subtree-root.js';
 import { leafHash } from '../merkle/rfc6962.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { appendLeafNodes } from '../store/tree-nodes.js';
@@ -39,6 +39,8 @@ export interface Submission {
    * the public keys, so an id never names another key; revocation is still checked at apply time.
    */
   readonly signaturesVerified?: boolean;
+  /** The body's JCS, when the caller computed it already (to verify on the pool): not computed twice. */
+  readonly bodyJcs?: string;
 }
 
 export type Outcome = { readonly ok: true; readonly receipt: Receipt } | { readonly ok: false; readonly error: CaisseError };
@@ -63,6 +65,8 @@ export class Ledger {
   private readonly nowMs: () => number;
   private readonly queue: Pending[] = [];
   private flushScheduled = false;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private moreComing: () => boolean = () => false;
   private size: number;
   private readonly baskets: BasketChecker;
 
@@ -115,8 +119,33 @@ export class Ledger {
     return Promise.all(submissions.map((s) => this.submit(s)));
   }
 
+  /**
+   * Tells the group commit that submissions are on their way (signatures being verified on the pool's
+   * threads): while `moreComing()` says so, a flush waits for them, at most `groupWaitMsMax`.
+   */
+  waitWhile(moreComing: () => boolean): void {
+    this.moreComing = moreComing;
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
+    if (this.queue.length < limits.groupEntriesMax && this.moreComing()) {
+      // The submission that empties the backlog schedules the flush; the timer bounds the wait.
+      this.waitTimer ??= setTimeout(() => {
+        this.waitTimer = undefined;
+        this.flushSoon();
+      }, limits.groupWaitMsMax);
+      return;
+    }
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    if (this.waitTimer !== undefined) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+    }
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -135,7 +164,8 @@ export class Ledger {
 
   /**
    * Applies a group of submissions in one transaction and signs one checkpoint for it. Each refused
-   * submission is rolled back alone (a savepoint each) and answered with its error code; the others go on.
+   * submission wrote nothing (every check comes before the first write) and is answered with its error
+   * code; the others go on.
    */
   appendGroup(submissions: readonly Submission[]): Outcome[] {
     assert.ok(submissions.length <= limits.groupEntriesMax);
@@ -149,10 +179,13 @@ export class Ledger {
       throw e;
     }
     const checkpoint = this.store.latestCheckpoint();
+    // The group's receipts are proved against one tree size, so their proofs share most hashes (the
+    // right border above the group): each subtree is hashed and encoded once per group.
+    const proofHashes = new Map<string, string>();
     return results.map((r): Outcome => {
       if (r instanceof CaisseError) return { ok: false, error: r };
       assert.ok(checkpoint !== undefined);
-      return { ok: true, receipt: this.receiptOf(r, checkpoint.size, checkpoint.note) };
+      return { ok: true, receipt: this.receiptOf(r, checkpoint.size, checkpoint.note, proofHashes) };
     });
   }
 
@@ -172,10 +205,15 @@ export class Ledger {
       }
       const sizeBefore = this.size;
       for (const submission of submissions) {
+        const writesBefore = this.store.writeCount();
         try {
-          results.push(this.store.savepoint(() => this.appendOne(submission, ledgerTimeMs)));
+          results.push(this.appendOne(submission, ledgerTimeMs));
         } catch (e) {
           if (!(e instanceof CaisseError)) throw e;
+          // A refusal must leave nothing behind in the group's transaction. apply.ts makes every check
+          // before its first write; were that broken, the whole group is rolled back (LEDGER_INTERNAL)
+          // rather than half an entry committed.
+          assert.equal(this.store.writeCount(), writesBefore, `entry refused (${e.code}) after it wrote`);
           results.push(e);
         }
       }
@@ -203,7 +241,7 @@ export class Ledger {
   private appendOne(submission: Submission, ledgerTimeMs: number): Appended {
     const { entry, basket } = submission;
     // The body's JCS is computed once and serves the body hash, the signing message and the leaf.
-    const bodyJcs = canonicalJson(entry.body);
+    const bodyJcs = submission.bodyJcs ?? canonicalJson(entry.body);
     const bodyBytes = utf8.encode(bodyJcs);
     const bodyHash = bodyHashOfBodyBytes(bodyBytes);
     const existing = this.store.logById(entry.body.id);
@@ -240,8 +278,17 @@ export class Ledger {
   }
 
   /** A receipt from what appending the entry already knew: no read of the leaf back. */
-  private receiptOf(a: Appended, treeSize: number, checkpoint: string): Receipt {
+  private receiptOf(a: Appended, treeSize: number, checkpoint: string, proofHashes: Map<string, string>): Receipt {
     assert.ok(a.index < treeSize);
+    const inclusion = inclusionProofNodes(a.index, treeSize).map(({ begin, end }) => {
+      const key = `${begin}-${end}`;
+      let hash = proofHashes.get(key);
+      if (hash === undefined) {
+        hash = Buffer.from(subtreeRoot(begin, end, this.getNode)).toString('base64');
+        proofHashes.set(key, hash);
+      }
+      return hash;
+    });
     return {
       v: receiptFormatVersion,
       origin: this.origin,
@@ -250,7 +297,7 @@ export class Ledger {
       leafHash: Buffer.from(a.leafHash).toString('base64'),
       ledgerTimeMs: a.ledgerTimeMs,
       treeSize,
-      inclusionProof: inclusionProof(a.index, treeSize, this.getNode).map((h) => Buffer.from(h).toString('base64')),
+      inclusionProof: inclusion,
       checkpoint,
       ...(a.flags.length > 0 ? { flags: [...a.flags] } : {}),
       ...(a.replayed ? { replayed: true as const } : {}),

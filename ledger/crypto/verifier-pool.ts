@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runVerifyTask, type VerifyResult, type VerifyTask } from './verify-task.js';
+import { verifyBytes } from '../../domain/ed25519.js';
+import { runVerifyTask, type SignatureCheck, type VerifyResult, type VerifyTask } from './verify-task.js';
 
 /**
  * Worker threads for Ed25519 verification and leaf hashing, so that batch submission and the audit use
@@ -15,11 +16,17 @@ export class VerifierPool {
   private readonly waiting: { task: VerifyTask; done: (r: VerifyResult) => void; fail: (e: Error) => void }[] = [];
   private readonly inflight = new Map<number, { worker: Worker; done: (r: VerifyResult) => void; fail: (e: Error) => void }>();
   private nextId = 1;
+  /** Signature checks asked for in this turn of the event loop, sent together at its end. */
+  private readonly soon: { check: SignatureCheck; done: (valid: boolean) => void; fail: (e: Error) => void }[] = [];
+  private checksPending = 0;
 
-  constructor(threads: number) {
+  /**
+   * `workerPath`: the compiled worker, beside this module by default; tests that run the TypeScript
+   * sources pass the one `npm run build` put in dist/.
+   */
+  constructor(threads: number, workerPath = fileURLToPath(new URL('./verify-worker.js', import.meta.url))) {
     assert.ok(Number.isSafeInteger(threads) && threads >= 0 && threads <= 64);
     if (threads === 0) return;
-    const workerPath = fileURLToPath(new URL('./verify-worker.js', import.meta.url));
     if (!existsSync(workerPath)) throw new Error(`verifier threads need the compiled worker ${workerPath}: run npm run build`);
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(workerPath);
@@ -41,6 +48,43 @@ export class VerifierPool {
       this.waiting.push({ task, done, fail });
       this.dispatch();
     });
+  }
+
+  /**
+   * Verifies one signature on a thread. Checks asked for in the same turn of the event loop (the
+   * requests one poll of the sockets brought) travel together, one message per thread, so that a
+   * single payment's check does not pay a round trip of its own and the event loop never verifies.
+   */
+  verifySoon(check: SignatureCheck): Promise<boolean> {
+    if (this.workers.length === 0) return Promise.resolve(verifyBytes(check.publicKey, check.message, check.signature));
+    this.checksPending += 1;
+    return new Promise((done, fail) => {
+      this.soon.push({ check, done, fail });
+      if (this.soon.length === 1) setImmediate(() => this.sendSoon());
+    });
+  }
+
+  /** Signature checks asked for and not answered yet: what the ledger bounds to stay responsive. */
+  get backlog(): number {
+    return this.checksPending;
+  }
+
+  private sendSoon(): void {
+    const jobs = this.soon.splice(0);
+    const chunk = Math.ceil(jobs.length / this.workers.length);
+    for (let start = 0; start < jobs.length; start += chunk) {
+      const slice = jobs.slice(start, start + chunk);
+      this.run({ checks: slice.map((j) => j.check), leaves: [] }).then(
+        (r) => {
+          this.checksPending -= slice.length;
+          slice.forEach((j, k) => j.done(r.valid[k] === 1));
+        },
+        (e: Error) => {
+          this.checksPending -= slice.length;
+          slice.forEach((j) => j.fail(e));
+        },
+      );
+    }
   }
 
   private dispatch(): void {

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import { entrySigningMessage } from '../../domain/entry/sign.js';
+import { signingMessageOfBodyBytes } from '../../domain/entry/sign.js';
+import { canonicalJson } from '../../domain/jcs.js';
 import { limits } from '../../domain/limits.js';
 import { ledgerError } from '../errors.js';
 import type { Ledger, Outcome, Submission } from '../core/ledger.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): express.Express {
   const { ledger, pool } = options;
   const store = ledger.store;
+  // Payments whose signatures are on the pool's threads join the next group commit rather than the one after.
+  ledger.waitWhile(() => pool.backlog > 0);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -110,8 +113,8 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.post('/v1/entries', requireJson, json(limits.bodyBytesMax), async (req, res) => {
-    const submission = decodeSubmission(req.body);
-    const outcome = await ledger.submit(submission);
+    const [outcome] = await submitVerified(ledger, pool, [decodeSubmission(req.body)]);
+    if (outcome === undefined) throw ledgerError('LEDGER_INTERNAL');
     if (!outcome.ok) throw outcome.error;
     res.status(outcome.receipt.replayed ? 200 : 201).json(outcome.receipt);
   });
@@ -230,45 +233,25 @@ function authorisedBasketReader(req: Request, token: string | undefined): boolea
 }
 
 /**
- * Verifies the signatures of a batch on the verifier pool, then queues every entry whose signatures all
- * verified (or whose key is not registered yet: those are verified at apply time, in order).
+ * Verifies signatures on the verifier pool, off the event loop, then queues each entry for the next
+ * group commit marked as verified. Entries whose key is not registered yet (registered earlier in the
+ * same batch) and entries whose signature fails are queued unverified instead: the ledger then checks
+ * them at apply time, in order, and answers exactly as it does inline (an unknown or revoked key is
+ * named as such, not as a bad signature).
  */
 export async function submitVerified(ledger: Ledger, pool: VerifierPool, items: readonly (Submission | Outcome)[]): Promise<Outcome[]> {
-  const checks: { item: number; message: Uint8Array; publicKey: Uint8Array; signature: Uint8Array }[] = [];
-  const pending = new Set<number>();
-  items.forEach((item, i) => {
-    if ('ok' in item) return;
-    const keys = item.entry.signatures.map((s) => ledger.store.key(s.keyId));
-    if (keys.some((k) => k === undefined)) return;
-    const message = entrySigningMessage(item.entry.body);
-    item.entry.signatures.forEach((s, j) => {
-      const key = keys[j];
-      if (key !== undefined) checks.push({ item: i, message, publicKey: key.publicKey, signature: Buffer.from(s.signature, 'base64') });
-    });
-    pending.add(i);
-  });
-  const bad = new Set<number>();
-  if (checks.length > 0) {
-    const threads = Math.max(1, pool.threads);
-    const chunk = Math.ceil(checks.length / threads);
-    const parts: Promise<void>[] = [];
-    for (let start = 0; start < checks.length; start += chunk) {
-      const slice = checks.slice(start, start + chunk);
-      parts.push(
-        pool.run({ checks: slice, leaves: [] }).then((r) => {
-          slice.forEach((c, k) => {
-            if (r.valid[k] !== 1) bad.add(c.item);
-          });
-        }),
-      );
-    }
-    await Promise.all(parts);
-  }
-  return Promise.all(
-    items.map((item, i): Outcome | Promise<Outcome> => {
-      if ('ok' in item) return item;
-      if (bad.has(i)) return { ok: false, error: ledgerError('LEDGER_BAD_SIGNATURE', `entries.${i}`) };
-      return ledger.submit(pending.has(i) ? { ...item, signaturesVerified: true } : item);
-    }),
+  if (pool.backlog >= limits.queueEntriesMax) return items.map(() => ({ ok: false, error: ledgerError('LEDGER_OVERLOADED') }));
+  return Promise.all(items.map((item) => ('ok' in item ? item : verifyThenSubmit(ledger, pool, item))));
+}
+
+async function verifyThenSubmit(ledger: Ledger, pool: VerifierPool, submission: Submission): Promise<Outcome> {
+  const { entry } = submission;
+  const keys = entry.signatures.map((s) => ledger.store.key(s.keyId));
+  if (keys.some((k) => k === undefined || k.revokedIndex !== undefined)) return ledger.submit(submission);
+  const bodyJcs = canonicalJson(entry.body);
+  const message = signingMessageOfBodyBytes(Buffer.from(bodyJcs, 'utf8'));
+  const valid = await Promise.all(
+    entry.signatures.map((s, j) => pool.verifySoon({ message, publicKey: keys[j]?.publicKey ?? new Uint8Array(), signature: Buffer.from(s.signature, 'base64') })),
   );
+  return ledger.submit(valid.every(Boolean) ? { ...submission, signaturesVerified: true, bodyJcs } : { ...submission, bodyJcs });
 }

@@ -22,7 +22,7 @@ function digest(hash: ReturnType<typeof createHash>): Uint8Array {
 
 /** SHA-256(0x00 || leaf). */
 export function leafHash(leaf: Uint8Array): Uint8Array {
-  return digest(createHash('sha256').update(leafPrefix).update(leaf));
+  return new Uint8Array(oneShotHash('sha256', Buffer.concat([leafPrefix, leaf]), 'buffer'));
 }
 
 /** SHA-256(0x01 || left || right); both children are 32-byte hashes. */

@@ -116,7 +116,9 @@ async function expectRefusedInBatch(entriesJsonText: string, code: LedgerErrorCo
 
 beforeAll(async () => {
   d = await DemoLedger.create({ households: 3, runId: 'bad-input' });
-  server = await d.listen({ basketReaderToken: basketToken });
+  // Two verifier threads, as `caisse ledger serve` runs: signatures are checked on the threads and a
+  // refused one is checked again inline, so every code below must come out the same as without them.
+  server = await d.listen({ basketReaderToken: basketToken, threads: 2 });
   household = d.world.households[0]?.accountId ?? '';
   shop = d.world.shops[0]?.accountId ?? '';
   paid = d.nextPayment();

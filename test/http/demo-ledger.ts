@@ -15,7 +15,7 @@ import { Random } from '../../cli/demo/random.js';
 import { periodOf, setUpScenario } from '../../cli/demo/scenario.js';
 import { TrafficGenerator } from '../../cli/demo/traffic.js';
 import { loadWorld, type World } from '../../cli/demo/world.js';
-import { fixturesDir } from '../../cli/project-root.js';
+import { fixturesDir, projectRoot } from '../../cli/project-root.js';
 
 /**
  * A real ledger in a temporary directory, brought to the demo's starting point (shops, households, till
@@ -118,9 +118,12 @@ export class DemoLedger {
     return key;
   }
 
-  /** Serves this ledger's API on 127.0.0.1 on a free port, with inline signature verification. */
-  async listen(options: { basketReaderToken?: string } = {}): Promise<TestServer> {
-    const pool = new VerifierPool(0);
+  /**
+   * Serves this ledger's API on 127.0.0.1 on a free port, with inline signature verification, or with
+   * `threads` verifier threads running the compiled worker (dist/, built by `npm test`), as served.
+   */
+  async listen(options: { basketReaderToken?: string; threads?: number } = {}): Promise<TestServer> {
+    const pool = new VerifierPool(options.threads ?? 0, compiledVerifyWorker);
     const app = createApp({
       ledger: this.ledger,
       pool,
@@ -147,6 +150,9 @@ export class DemoLedger {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The verifier thread as built into dist/ by `npm run build` (the `pretest` script). */
+export const compiledVerifyWorker = join(projectRoot(), 'dist', 'ledger', 'crypto', 'verify-worker.js');
 
 export interface TestServer {
   readonly port: number;

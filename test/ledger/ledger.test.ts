@@ -18,6 +18,7 @@ import { standardAccounts } from '../../ledger/home.js';
 import { decodeLeaf } from '../../ledger/formats/leaf.js';
 import { verifyInclusion } from '../../ledger/merkle/inclusion.js';
 import { openCheckpoint } from '../../ledger/formats/checkpoint.js';
+import { ledgerError } from '../../ledger/errors.js';
 import { LedgerHarness, line } from './harness.js';
 
 let h: LedgerHarness;
@@ -229,6 +230,34 @@ describe('group commit and restart', () => {
     // Still appends on top after the restart, with a consistent checkpoint.
     const next = h.payment(s, [line('3760123450017', 100)], 51);
     expect((await h.ok(next.body, [s.till], next.basket)).index).toBe(before + 50);
+  });
+
+  it('refuses an entry alone when its checks fail, and rolls the whole group back if one ever failed after writing', async () => {
+    const s = await h.shopAndMember(1_000);
+    const size = h.ledger.treeSize();
+    const good = h.payment(s, [line('3760123450017', 100)], 1);
+    const overdraft = h.payment(s, [line('3760123450017', 5_000)], 2);
+    const outcomes = await Promise.all([h.submit(good.body, [s.till], good.basket), h.submit(overdraft.body, [s.till], overdraft.basket)]);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['ok', 'LEDGER_OVERDRAFT']);
+    expect(h.ledger.treeSize()).toBe(size + 1);
+    // Every check comes before the first write (apply.ts): simulate a bug that breaks that order.
+    const store = h.store;
+    const insertPostings = store.insertPostings.bind(store);
+    store.insertPostings = (index, postings) => {
+      insertPostings(index, postings);
+      throw ledgerError('LEDGER_OVERDRAFT', 'refused after writing');
+    };
+    const next = [h.payment(s, [line('3760123450017', 100)], 3), h.payment(s, [line('3760123450017', 100)], 4)];
+    const broken = await Promise.all(next.map((p) => h.submit(p.body, [s.till], p.basket)));
+    expect(broken.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['LEDGER_INTERNAL', 'LEDGER_INTERNAL']);
+    store.insertPostings = insertPostings;
+    // Nothing of that group was kept: not its leaves, postings or balances; the ledger goes on.
+    expect(h.ledger.treeSize()).toBe(size + 1);
+    expect(store.db.prepare('SELECT COUNT(*) FROM log').pluck().get()).toBe(size + 1);
+    expect(store.balanceCents(s.household, 'CCA')).toBe(900);
+    const again = await Promise.all(next.map((p) => h.submit(p.body, [s.till], p.basket)));
+    expect(again.every((o) => o.ok)).toBe(true);
+    expect(store.balanceCents(s.household, 'CCA')).toBe(700);
   });
 
   it('forbids UPDATE and DELETE on the log tables', async () => {

@@ -189,4 +189,15 @@ describe('split arithmetic', () => {
     expect(monthInParis(Date.UTC(2026, 11, 31, 22, 59))).toBe(12);
     expect(monthInParis(Date.UTC(2026, 11, 31, 23, 0))).toBe(1);
   });
+  it('remembers the month per hour without ever giving another month than Intl does', () => {
+    // Every 55 minutes (so at every minute of the hour in turn) of two years, through the daylight-saving
+    // switches and every month's end, asked in order and out of order (the memo holds the last hour).
+    const paris = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', month: 'numeric' });
+    const from = Date.UTC(2026, 0, 1);
+    for (let at = from; at < from + 2 * 366 * 86_400_000; at += 3_300_000) {
+      expect(monthInParis(at)).toBe(Number(paris.format(at)));
+      const back = at - 86_400_000 * 17 - 60_000;
+      expect(monthInParis(back)).toBe(Number(paris.format(back)));
+    }
+  });
 });

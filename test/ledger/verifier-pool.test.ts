@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateSigningKey, signBytes } from '../../domain/ed25519.js';
+import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
+import type { VerifyTask } from '../../ledger/crypto/verify-task.js';
+import { compiledVerifyWorker } from '../http/demo-ledger.js';
+
+/**
+ * The verifier pool on real worker threads (the compiled worker in dist/): single signature checks
+ * asked for in one turn of the event loop travel together, one task per thread, and each gets its own
+ * answer back.
+ */
+let pool: VerifierPool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+function checks(count: number) {
+  const key = generateSigningKey();
+  return Array.from({ length: count }, (_, i) => {
+    const message = Buffer.from(`paiement ${i}`);
+    const signature = signBytes(key, message);
+    // Every third signature is for another message: it must come back invalid, and only it.
+    return { message: i % 3 === 0 ? Buffer.from(`autre ${i}`) : message, publicKey: key.publicKey, signature, valid: i % 3 !== 0 };
+  });
+}
+
+describe('verifier pool', () => {
+  it('sends the checks of one turn as one task per thread and answers each', async () => {
+    const p = new VerifierPool(2, compiledVerifyWorker);
+    pool = p;
+    const tasks: VerifyTask[] = [];
+    const run = p.run.bind(p);
+    p.run = (task) => {
+      tasks.push(task);
+      return run(task);
+    };
+    const all = checks(101);
+    const answers = all.map((c) => p.verifySoon(c));
+    expect(p.backlog).toBe(101);
+    expect(await Promise.all(answers)).toEqual(all.map((c) => c.valid));
+    expect(tasks.map((t) => t.checks.length)).toEqual([51, 50]);
+    expect(p.backlog).toBe(0);
+    // The next turn's checks make new tasks of their own.
+    expect(await Promise.all(checks(4).map((c) => p.verifySoon(c)))).toEqual([false, true, true, false]);
+    expect(tasks).toHaveLength(4);
+  });
+
+  it('verifies inline without threads', async () => {
+    const p = new VerifierPool(0);
+    pool = p;
+    const all = checks(7);
+    expect(await Promise.all(all.map((c) => p.verifySoon(c)))).toEqual(all.map((c) => c.valid));
+    expect(p.backlog).toBe(0);
+  });
+});
