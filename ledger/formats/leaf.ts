@@ -45,13 +45,16 @@ export function encodeLeaf(sealed: SealedEntry, bodyJcs?: string): Uint8Array {
 
 export class LeafFormatError extends Error {}
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte-order mark in the text (JSON.parse then refuses it) rather than dropping it.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses and validates a leaf, and checks it is in canonical form (the same value has one leaf). */
 export function decodeLeaf(leaf: Uint8Array): SealedEntry {
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(decoder.decode(leaf));
+    text = decoder.decode(leaf);
+    value = JSON.parse(text);
   } catch (e) {
     throw new LeafFormatError(`leaf is not UTF-8 JSON: ${(e as Error).message}`);
   }
@@ -61,7 +64,7 @@ export function decodeLeaf(leaf: Uint8Array): SealedEntry {
     throw new LeafFormatError(`leaf does not match the format: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
   }
   const sealed = parsed.data as SealedEntry;
-  const again = canonicalBytes(sealed);
-  if (Buffer.compare(Buffer.from(again), Buffer.from(leaf)) !== 0) throw new LeafFormatError('leaf is not in canonical (JCS) form');
+  // The decoder refused any byte sequence that is not UTF-8 and dropped nothing, so equal text means equal bytes.
+  if (canonicalJson(sealed) !== text) throw new LeafFormatError('leaf is not in canonical (JCS) form');
   return sealed;
 }

@@ -142,6 +142,14 @@ describe('audit of a local ledger', () => {
     const deep = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(deep.code).toBe('AUDIT_LEAF_MALFORMED');
     expect(deep.index).toBe(1);
+    // A UTF-8 byte-order mark before the JSON: the same text to a lenient decoder, other bytes.
+    tamper(h.dir, (db) => {
+      const row = db.prepare('SELECT leaf FROM log WHERE idx = 0').get() as { leaf: Buffer };
+      db.prepare('UPDATE log SET leaf = ? WHERE idx = 0').run(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), row.leaf]));
+    });
+    const bom = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(bom.code).toBe('AUDIT_LEAF_MALFORMED');
+    expect(bom.index).toBe(0);
   });
 
   it('names an entry whose stored id column no longer matches its leaf', async () => {
