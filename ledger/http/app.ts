@@ -11,6 +11,7 @@ import { inclusionProof } from '../merkle/inclusion.js';
 import { consistencyProof } from '../merkle/consistency.js';
 import { vkey } from '../formats/note.js';
 import { decodeBatch, decodeSubmission } from './decode.js';
+import { plainJsonBody } from './json-body.js';
 import { errorBody, queryIndex, requestLang, sendError } from './respond.js';
 import { receiptPage } from './receipt-page.js';
 
@@ -112,14 +113,14 @@ export function createApp(options: AppOptions): express.Express {
     }
   });
 
-  app.post('/v1/entries', requireJson, json(limits.bodyBytesMax), async (req, res) => {
+  app.post('/v1/entries', requireJson, plainJsonBody(limits.bodyBytesMax), json(limits.bodyBytesMax), async (req, res) => {
     const [outcome] = await submitVerified(ledger, pool, [decodeSubmission(req.body)]);
     if (outcome === undefined) throw ledgerError('LEDGER_INTERNAL');
     if (!outcome.ok) throw outcome.error;
     res.status(outcome.receipt.replayed ? 200 : 201).json(outcome.receipt);
   });
 
-  app.post('/v1/entries/batch', requireJson, json(limits.batchBodyBytesMax), async (req, res) => {
+  app.post('/v1/entries/batch', requireJson, plainJsonBody(limits.batchBodyBytesMax), json(limits.batchBodyBytesMax), async (req, res) => {
     const raw = decodeBatch(req.body);
     const lang = requestLang(req);
     const decoded = raw.map((item, i): Submission | Outcome => {

@@ -240,8 +240,7 @@ export class SqliteStore implements LedgerState {
     const hash = this.s.nodeGet.get(level, index);
     if (hash === undefined) return undefined;
     const bytes = u8(hash);
-    // A reader (the audit) reads each node once: caching would only cost it.
-    if (this.stateCached) this.cacheNode(id, bytes);
+    this.cacheNode(id, bytes);
     return bytes;
   }
   insertNode(level: number, index: number, hash: Uint8Array): void {

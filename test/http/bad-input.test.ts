@@ -157,6 +157,12 @@ describe('malformed bodies', () => {
     await expectRefused(post(text.slice(0, -1)), 'LEDGER_BAD_JSON');
   });
 
+  it('a byte-order mark before the JSON is dropped, as any UTF-8 decoder does', async () => {
+    const text = JSON.stringify(toJson(d.nextPayment()));
+    const res = await send(serverUrl(), post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])));
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+  });
+
   it('a JSON value that is not an object or array (strict JSON bodies)', async () => {
     await expectRefused(post('"une chaîne"'), 'LEDGER_BAD_JSON');
     await expectRefused(post('12'), 'LEDGER_BAD_JSON');
