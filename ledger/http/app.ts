@@ -167,7 +167,8 @@ export function createApp(options: AppOptions): express.Express {
     const from = req.query.from === undefined ? 0 : queryIndex(req.query.from, 'from');
     const limit = req.query.limit === undefined ? limits.statementPageMax : queryIndex(req.query.limit, 'limit');
     if (limit < 1 || limit > limits.statementPageMax) throw ledgerError('LEDGER_BAD_QUERY', `limit between 1 and ${limits.statementPageMax}`);
-    res.json({ account: id, lines: store.statement(id, from, limit) });
+    const page = store.statement(id, from, limit);
+    res.json(page.next === undefined ? { account: id, lines: page.lines } : { account: id, lines: page.lines, next: page.next });
   });
 
   app.get('/v1/rules/:territory', (req, res) => {

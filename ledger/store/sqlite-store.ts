@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import type { AccountKind } from '../../domain/ids.js';
-import type { Asset } from '../../domain/money.js';
+import { assets, type Asset } from '../../domain/money.js';
 import type { KeyRole, Posting } from '../../domain/entry/schema.js';
 import type { AccountState, KeyState, LedgerState, PaymentState } from '../core/state.js';
 import { schemaSql, schemaVersion } from './schema.js';
@@ -268,14 +268,31 @@ export class SqliteStore implements LedgerState {
     const row = this.s.checkpointAt.get(size) as Row | undefined;
     return row === undefined ? undefined : toCheckpoint(row);
   }
-  statement(account: string, fromIndex: number, limit: number): StatementLine[] {
-    return (this.s.statement.all(account, fromIndex, limit) as Row[]).map((r) => ({
-      index: r.idx as number,
-      asset: r.asset as Asset,
-      amountCents: r.amount_cents as number,
-      type: r.type as string,
-      ledgerTimeMs: r.ledger_time_ms as number,
-    }));
+  /**
+   * One page of an account's postings from entry `fromIndex` on, never splitting an entry: a settlement
+   * posts a merchant's CCA and its MNK under one index, and a page that ended between them would lose or
+   * repeat one. So a page ends before a split entry (or, were that entry all of a one-line page, holds
+   * it whole, one line over the limit), and `next` is the `fromIndex` of the following page.
+   */
+  statement(account: string, fromIndex: number, limit: number): { lines: StatementLine[]; next: number | undefined } {
+    assert.ok(Number.isSafeInteger(limit) && limit >= 1);
+    const read = (from: number, count: number): StatementLine[] =>
+      (this.s.statement.all(account, from, count) as Row[]).map((r) => ({
+        index: r.idx as number,
+        asset: r.asset as Asset,
+        amountCents: r.amount_cents as number,
+        type: r.type as string,
+        ledgerTimeMs: r.ledger_time_ms as number,
+      }));
+    const rows = read(fromIndex, limit + 1);
+    const following = rows[limit];
+    if (following === undefined) return { lines: rows, next: undefined };
+    const lines = rows.slice(0, limit).filter((line) => line.index !== following.index);
+    if (lines.length > 0) return { lines, next: following.index };
+    // One entry's lines (at most one per asset) are more than the limit: that entry whole.
+    const whole = read(following.index, assets.length + 1);
+    const entry = whole.filter((line) => line.index === following.index);
+    return { lines: entry, next: whole.find((line) => line.index !== following.index)?.index };
   }
 
   // ---- baskets, beside the log ----

@@ -155,6 +155,36 @@ describe('the other operations', () => {
     expect(await h.code(monekoRedeemBody(h.common('redeem'), { reserve: standardAccounts.reserve, from: s.merchant, amountCents: 1, reference: 'x' }), [h.operator])).toBe('LEDGER_NOT_AUTHORISED');
   });
 
+  it('pages an account statement without ever splitting an entry', async () => {
+    const s = await h.shopAndMember();
+    for (const ticket of [1, 2]) {
+      const { body, basket } = h.payment(s, [line('3760123450017', 1000 * ticket)], ticket);
+      await h.ok(body, [s.till], basket);
+    }
+    await h.fundTreasury(3000);
+    await h.ok(settlementBody(h.common('settle'), { merchant: s.merchant, fund: standardAccounts.fund, treasury: standardAccounts.treasury, period: '2026-11', amountCents: 3000 }), [h.operator]);
+    const { body, basket } = h.payment(s, [line('3760123450017', 500)], 3);
+    await h.ok(body, [s.till], basket);
+    const all = h.store.statement(s.merchant, 0, 1000);
+    expect(all.next).toBeUndefined();
+    // Payment, payment, settlement (CCA and MNK under one index), payment.
+    expect(all.lines.map((l) => l.asset)).toEqual(['CCA', 'CCA', 'CCA', 'MNK', 'CCA']);
+    for (let limit = 1; limit <= 6; limit++) {
+      const pages: { index: number }[][] = [];
+      let from: number | undefined = 0;
+      while (from !== undefined) {
+        const page = h.store.statement(s.merchant, from, limit);
+        expect(page.lines.length).toBeGreaterThan(0);
+        expect(page.lines.length).toBeLessThanOrEqual(Math.max(limit, 2));
+        pages.push(page.lines);
+        from = page.next;
+      }
+      expect(pages.flat()).toEqual(all.lines);
+      const indexes = pages.map((page) => new Set(page.map((l) => l.index)));
+      indexes.forEach((mine, i) => indexes.forEach((theirs, j) => i !== j && [...mine].forEach((index) => expect(theirs.has(index)).toBe(false))));
+    }
+  });
+
   it('issues an allowance once per household and period', async () => {
     const s = await h.shopAndMember();
     await h.openHousehold('hh:test0000002');
