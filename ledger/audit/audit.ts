@@ -6,7 +6,6 @@ import { parseVkey, type NoteVerifier } from '../formats/note.js';
 import { verifyConsistency } from '../merkle/consistency.js';
 import { emptyRoot, hashesEqual } from '../merkle/rfc6962.js';
 import { rootAt } from '../merkle/subtree-root.js';
-import { readConfig } from '../home.js';
 import { LogAuditor } from './auditor.js';
 import { openAuditedCheckpoint, type VerifiedCheckpoint } from './checkpoints.js';
 import { compareState } from './compare-state.js';
@@ -33,7 +32,10 @@ export interface AuditOptions {
   readonly vkey?: string;
   /** A checkpoint note saved by an earlier audit: the log must extend it. */
   readonly savedCheckpoint?: string;
-  /** The ledger's clock window; read from ledger.json locally, default limits.clockWindowMsDefault over HTTP. */
+  /**
+   * The ledger's clock window; by default what the ledger says (ledger.json locally, GET /v1/log/key
+   * over HTTP), or limits.clockWindowMsDefault from a server that does not say.
+   */
   readonly clockWindowMs?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -58,7 +60,6 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
   const startedMs = performance.now();
   const pinned: NoteVerifier | undefined = options.vkey === undefined ? undefined : parseVkeyOption(options.vkey);
   const source: AuditSource = 'data' in target ? openLocalSource(target.data, pinned ? { verifier: pinned } : {}) : openHttpSource(target.url, options.vkey ? { vkey: options.vkey } : {});
-  const clockWindowMs = options.clockWindowMs ?? ('data' in target ? readConfig(target.data).clockWindowMs : limits.clockWindowMsDefault);
   const threads = Math.min(options.threads ?? cpus().length, auditLimits.threadsMax);
   const pool = new VerifierPool(threads);
   // The pool's threads do not keep the process alive (they are unref'd): while the main thread only
@@ -66,6 +67,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
     const verifier = await source.verifier();
+    const clockWindowMs = options.clockWindowMs ?? (await source.clockWindowMs()) ?? limits.clockWindowMsDefault;
     let latest = await latestCheckpoint(source, verifier);
     const expectedRoots = new Map<number, { root: Uint8Array; what: string }>();
     const saved = options.savedCheckpoint === undefined ? undefined : openAuditedCheckpoint(options.savedCheckpoint, verifier, 'saved checkpoint');

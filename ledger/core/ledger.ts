@@ -61,7 +61,8 @@ export class Ledger {
   readonly store: SqliteStore;
   readonly origin: string;
   private readonly key: SigningKey;
-  private readonly clockWindowMs: number;
+  /** How far an entry's creation time may be from the ledger's clock (offline till entries aside). */
+  readonly clockWindowMs: number;
   private readonly nowMs: () => number;
   private readonly queue: Pending[] = [];
   private flushScheduled = false;

@@ -57,7 +57,13 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.get('/v1/log/key', (_req, res) => {
-    res.json({ name: ledger.origin, publicKey: Buffer.from(options.ledgerPublicKey).toString('base64'), vkey: vkey(ledger.origin, options.ledgerPublicKey) });
+    res.json({
+      name: ledger.origin,
+      publicKey: Buffer.from(options.ledgerPublicKey).toString('base64'),
+      vkey: vkey(ledger.origin, options.ledgerPublicKey),
+      // An auditor needs it to tell which late till entries the ledger had to flag as offline.
+      clockWindowMs: ledger.clockWindowMs,
+    });
   });
 
   app.get('/v1/log/entries/:index', (req, res) => {

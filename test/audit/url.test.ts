@@ -7,6 +7,7 @@ import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { vkey } from '../../ledger/formats/note.js';
 import { createApp } from '../../ledger/http/app.js';
 import { generateSigningKey } from '../../domain/ed25519.js';
+import { LedgerHarness, line } from '../ledger/harness.js';
 import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
 
 let fixture: AuditFixture | undefined;
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 
 /** Serves the fixture's ledger on 127.0.0.1 on a free port, in process, as `ledger serve` does. */
-async function serve(f: AuditFixture): Promise<string> {
+async function serve(f: { readonly h: LedgerHarness }): Promise<string> {
   const app = createApp({ ledger: f.h.ledger, pool: new VerifierPool(0), ledgerPublicKey: f.h.ledgerKey.publicKey });
   const s = await new Promise<Server>((done, fail) => {
     const listening = app.listen(0, '127.0.0.1', (err?: Error) => (err ? fail(err) : done(listening)));
@@ -36,6 +37,25 @@ async function serve(f: AuditFixture): Promise<string> {
 
 
 describe('audit over HTTP (--url)', () => {
+  it('replays the clock window the ledger states, unless one is pinned', async () => {
+    const h = new LedgerHarness({ clockWindowMs: 60_000 });
+    const s = await h.shopAndMember();
+    // Taken offline two minutes ago: outside this ledger's one-minute window, so flagged offline.
+    const late = h.payment(s, [line('3760123450031', 250)], 1, true);
+    h.nowMs += 120_000;
+    expect((await h.ok(late.body, [s.till], late.basket)).flags).toEqual(['offline']);
+    try {
+      const url = await serve({ h });
+      const report = await audit({ url }, { threads: 0 });
+      expect(report.entries).toBe(h.ledger.treeSize());
+      // With the default five minutes pinned, the same entry should not have been flagged.
+      const pinned = await failure(audit({ url }, { threads: 0, clockWindowMs: 300_000 }));
+      expect(pinned.code).toBe('AUDIT_FLAGS_MISMATCH');
+    } finally {
+      h.close();
+    }
+  });
+
   it('verifies a served ledger, with refunds looked up by id and proved by inclusion', async () => {
     fixture = await buildFixture();
     const url = await serve(fixture);

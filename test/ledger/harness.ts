@@ -27,9 +27,10 @@ export class LedgerHarness {
   readonly moneko: SigningKey;
   private seq = 0;
 
-  constructor() {
+  /** `clockWindowMs`: the ledger's, when a test needs another than the default. */
+  constructor(options: { clockWindowMs?: number } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'caisse-ledger-'));
-    initLedger(this.dir, { nowMs: this.nowMs });
+    initLedger(this.dir, { nowMs: this.nowMs, ...(options.clockWindowMs === undefined ? {} : { clockWindowMs: options.clockWindowMs }) });
     this.opened = openLedger(this.dir, { nowMs: () => this.nowMs });
     this.ledgerKey = readRoleKey(this.dir, 'ledger');
     this.committee = readRoleKey(this.dir, 'committee');
