@@ -50,6 +50,8 @@ export class LogAuditor {
   private readonly compact = new CompactRange();
   private readonly resolver: KeyResolver = new Map();
   private found = new Map<string, LookedUpEntry>();
+  /** Per level, the stored nodes the chunk being replayed completes (see prefetchNodes). */
+  private storedNodes: Map<number, Uint8Array>[] = [];
   private current: { entry: PreparedEntry; chunk: PreparedChunk; result: VerifyResult } | undefined;
   /** Stored checkpoints whose signature and root were checked. */
   checkpointsVerified = 0;
@@ -140,6 +142,7 @@ export class LogAuditor {
   private replay(ready: ReadyChunk, total: number): void {
     const { chunk, result } = ready;
     this.found = ready.found;
+    this.prefetchNodes(this.size, this.size + chunk.entries.length);
     chunk.entries.forEach((entry, k) => {
       const index = this.size;
       const leafError = result.leafErrors?.[k];
@@ -216,11 +219,28 @@ export class LogAuditor {
     return verifyEntrySignature(message, key.publicKey, signatureBase64);
   };
 
+  /**
+   * Reads, one range per level, the stored nodes that appending leaves [start, end) completes: at level
+   * L, the nodes whose last leaf, (i + 1) * 2^L - 1, falls in the range. A point read per node cost the
+   * main thread a tenth of its time.
+   */
+  private prefetchNodes(start: number, end: number): void {
+    const range = this.options.source.nodesRange;
+    this.storedNodes = [];
+    if (range === undefined) return;
+    for (let level = 0, width = 1; width <= end; level++, width *= 2) {
+      const from = Math.floor(start / width);
+      const to = Math.floor(end / width);
+      this.storedNodes.push(to > from ? range(level, from, to) : new Map());
+    }
+  }
+
   /** Each tree node completed while streaming must be the one stored (local source). */
   private readonly checkNode = (node: HashedNode): void => {
     const read = this.options.source.node;
     if (read === undefined) return;
-    const stored = read(node.level, node.index);
+    const prefetched = this.storedNodes[node.level];
+    const stored = prefetched !== undefined ? prefetched.get(node.index) : read(node.level, node.index);
     if (stored === undefined || !hashesEqual(stored, node.hash)) {
       throw auditFailure('AUDIT_NODE_MISMATCH', { index: node.index * 2 ** node.level }, `stored node level ${node.level}, index ${node.index} ${stored === undefined ? 'is missing' : 'differs'}`);
     }

@@ -61,6 +61,7 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
       };
     },
     node: (level, index) => store.node(level, index),
+    nodesRange: (level, from, to) => store.nodesRange(level, from, to),
     storedCheckpointAt: (size) => store.checkpointAt(size),
     storedSize: () => store.size(),
     async close() {

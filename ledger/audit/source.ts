@@ -60,6 +60,8 @@ export interface AuditSource {
   storedState(): Promise<StoredState>;
   /** Local only: a stored tree node. */
   readonly node?: (level: number, index: number) => Uint8Array | undefined;
+  /** Local only: the stored nodes of one level with index in [from, to), by index. */
+  readonly nodesRange?: (level: number, from: number, to: number) => Map<number, Uint8Array>;
   /** Local only: the stored checkpoint of exactly this size, if any. */
   readonly storedCheckpointAt?: (size: number) => { readonly note: string; readonly root: Uint8Array } | undefined;
   /** Local only: the number of leaves stored. */

@@ -114,6 +114,7 @@ export class SqliteStore implements LedgerState {
       logRange: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx >= ? AND idx < ? ORDER BY idx'),
       nodeGet: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
       nodeInsert: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+      nodesRange: db.prepare('SELECT idx, hash FROM nodes WHERE level = ? AND idx >= ? AND idx < ?').raw(),
       checkpointInsert: db.prepare('INSERT INTO checkpoints (size, root, note, signed_at_ms) VALUES (?, ?, ?, ?)'),
       checkpointLatest: db.prepare('SELECT size, root, note, signed_at_ms FROM checkpoints ORDER BY size DESC LIMIT 1'),
       checkpointAt: db.prepare('SELECT size, root, note, signed_at_ms FROM checkpoints WHERE size = ?'),
@@ -242,6 +243,15 @@ export class SqliteStore implements LedgerState {
     const bytes = u8(hash);
     this.cacheNode(id, bytes);
     return bytes;
+  }
+  /**
+   * The stored nodes of one level with index in [fromIndex, toIndex), by index: one range read where the
+   * audit would otherwise make a point read per node (a tampered table may lack some).
+   */
+  nodesRange(level: number, fromIndex: number, toIndex: number): Map<number, Uint8Array> {
+    const found = new Map<number, Uint8Array>();
+    for (const row of this.s.nodesRange.iterate(level, fromIndex, toIndex) as IterableIterator<unknown[]>) found.set(row[0] as number, u8(row[1]));
+    return found;
   }
   insertNode(level: number, index: number, hash: Uint8Array): void {
     this.s.nodeInsert.run(level, index, hash);

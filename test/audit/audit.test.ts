@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaisseError } from '../../domain/error-spec.js';
 import { audit } from '../../ledger/audit/audit.js';
+import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { openLedger } from '../../ledger/home.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { paymentBody, transferBody } from '../../domain/entry/build.js';
@@ -168,6 +169,16 @@ describe('audit of a local ledger', () => {
     const e = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(e.code).toBe('AUDIT_NODE_MISMATCH');
     expect(e.index).toBe(3);
+    // A node removed higher up (level 1, leaves 4 and 5) is named where it should have been completed.
+    tamper(h.dir, (db) => {
+      const leaf = db.prepare('SELECT leaf FROM log WHERE idx = 3').pluck().get() as Buffer;
+      db.prepare('UPDATE nodes SET hash = ? WHERE level = 0 AND idx = 3').run(Buffer.from(leafHash(leaf)));
+      db.prepare('DELETE FROM nodes WHERE level = 1 AND idx = 2').run();
+    });
+    const missing = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(missing.code).toBe('AUDIT_NODE_MISMATCH');
+    expect(missing.index).toBe(4);
+    expect(missing.detail).toContain('missing');
   });
 
   it('finds a stored checkpoint whose root or signature was edited', async () => {
