@@ -193,8 +193,14 @@ async function compareServedState(source: AuditSource, verifier: NoteVerifier, a
   throw auditFailure('AUDIT_LEDGER_BUSY', { size: latest.checkpoint.size }, `${auditLimits.balanceRoundsMax} rounds`);
 }
 
-/** The key that signs checkpoints must be a ledger key registered in the log itself (at genesis). */
+/**
+ * The key that signs checkpoints must be a ledger key registered in the log itself (at genesis), under
+ * the origin the genesis entry set.
+ */
 function checkLogKeyRegistered(auditor: LogAuditor, verifier: NoteVerifier): void {
+  if (auditor.genesisOrigin !== undefined && auditor.genesisOrigin !== verifier.name) {
+    throw auditFailure('AUDIT_CHECKPOINT_INVALID', { index: 0 }, `the checkpoints name the log ${verifier.name}, its genesis entry ${auditor.genesisOrigin}`);
+  }
   const registered = auditor.state.keys().some((k) => k.role === 'ledger' && hashesEqual(k.publicKey, verifier.publicKey));
   if (!registered) throw auditFailure('AUDIT_CHECKPOINT_INVALID', {}, 'the checkpoints are signed by a key the log never registered as a ledger key');
 }

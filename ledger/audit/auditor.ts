@@ -55,6 +55,8 @@ export class LogAuditor {
   private current: { entry: PreparedEntry; chunk: PreparedChunk; result: VerifyResult } | undefined;
   /** Stored checkpoints whose signature and root were checked. */
   checkpointsVerified = 0;
+  /** The origin the genesis entry set, once replayed. */
+  genesisOrigin: string | undefined;
 
   constructor(private readonly options: AuditorOptions) {
     this.state = new ReplayState((id) => this.found.get(id));
@@ -170,6 +172,7 @@ export class LogAuditor {
   private replayEntry(entry: PreparedEntry, sealed: SealedEntry, index: number): void {
     const { row } = entry;
     if (sealed.index !== index) throw auditFailure('AUDIT_INDEX_MISMATCH', { index }, `the leaf says index ${sealed.index}`);
+    if (sealed.body.type === 'ledger.genesis') this.genesisOrigin = sealed.body.origin;
     this.state.beginEntry(index);
     let flags: readonly string[];
     try {

@@ -7,7 +7,7 @@ import type { SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
 import { canonicalJson } from '../../domain/jcs.js';
 import { ledgerError } from '../errors.js';
-import { encodeLeaf, type SealedEntry } from '../formats/leaf.js';
+import { decodeLeaf, encodeLeaf, type SealedEntry } from '../formats/leaf.js';
 import { receiptFormatVersion, type Receipt } from '../formats/receipt.js';
 import { signCheckpoint } from '../formats/checkpoint.js';
 import { inclusionProof, inclusionProofNodes } from '../merkle/inclusion.js';
@@ -80,6 +80,19 @@ export class Ledger {
     this.size = store.size();
     this.baskets = new BasketChecker(store, config.catalogs ?? new Map());
     this.checkStoredCheckpoint();
+    this.checkOrigin();
+  }
+
+  /**
+   * The genesis entry names the log's origin, and every checkpoint repeats it: a ledger.json edited to
+   * another origin would sign checkpoints that no verifier of this log accepts.
+   */
+  private checkOrigin(): void {
+    const genesis = this.size > 0 ? this.store.logAt(0) : undefined;
+    if (genesis === undefined) return;
+    const body = decodeLeaf(genesis.leaf).body;
+    if (body.type !== 'ledger.genesis') throw ledgerError('LEDGER_GENESIS', 'the first entry of the log is not its genesis');
+    if (body.origin !== this.origin) throw ledgerError('LEDGER_ORIGIN_MISMATCH', `ledger.json says ${this.origin}, the genesis entry ${body.origin}`);
   }
 
   /**
@@ -253,6 +266,9 @@ export class Ledger {
       return { index: existing.index, replayed: true, flags, entryId: existing.entryId, ledgerTimeMs: existing.ledgerTimeMs, leafHash: this.getNode(0, existing.index) };
     }
     const index = this.size;
+    if (entry.body.type === 'ledger.genesis' && entry.body.origin !== this.origin) {
+      throw ledgerError('LEDGER_GENESIS', `the genesis names ${entry.body.origin}, this log is ${this.origin}`);
+    }
     const { flags } = applyEntry(this.store, entry, {
       index,
       ledgerTimeMs,

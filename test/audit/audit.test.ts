@@ -1,12 +1,13 @@
 import { failure } from './fixture.js';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaisseError } from '../../domain/error-spec.js';
 import { audit } from '../../ledger/audit/audit.js';
 import { leafHash } from '../../ledger/merkle/rfc6962.js';
-import { openLedger } from '../../ledger/home.js';
+import { homeFiles, openLedger } from '../../ledger/home.js';
+import { signCheckpoint } from '../../ledger/formats/checkpoint.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { paymentBody, transferBody } from '../../domain/entry/build.js';
 import { line } from '../ledger/harness.js';
@@ -179,6 +180,28 @@ describe('audit of a local ledger', () => {
     expect(missing.code).toBe('AUDIT_NODE_MISMATCH');
     expect(missing.index).toBe(4);
     expect(missing.detail).toContain('missing');
+  });
+
+  it('refuses checkpoints that name another log than the genesis entry set, and a ledger.json edited so', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    const origin = 'autre.example/caisse';
+    h.opened.close();
+    // Every checkpoint signed again, as a ledger whose configuration was edited would have signed it.
+    tamper(h.dir, (db) => {
+      const rows = db.prepare('SELECT size, root FROM checkpoints').all() as { size: number; root: Buffer }[];
+      for (const row of rows) {
+        const note = signCheckpoint({ origin, size: row.size, rootHash: new Uint8Array(row.root), extensions: [] }, h.ledgerKey);
+        db.prepare('UPDATE checkpoints SET note = ? WHERE size = ?').run(note, row.size);
+      }
+    });
+    const configPath = join(h.dir, homeFiles.config);
+    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), origin }));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_CHECKPOINT_INVALID');
+    expect(e.detail).toContain(origin);
+    // The ledger itself refuses to open (and so to sign anything) under that configuration.
+    expect(() => openLedger(h.dir)).toThrow(expect.objectContaining({ code: 'LEDGER_ORIGIN_MISMATCH' }));
   });
 
   it('finds a stored checkpoint whose root or signature was edited', async () => {
