@@ -1,6 +1,6 @@
 /**
  * The shape of a catalogued error. Every area of the kit (ledger, till, printer, rules) keeps its own
- * catalogue file built with `defineErrors`; `domain/error-catalogue.ts` merges them, and a test keeps the
+ * catalogue file built with `defineErrors`; `cli/error-catalogue.ts` merges them, and a test keeps the
  * merged catalogue and docs/ERRORS.md in step both ways.
  *
  * Codes are part of the API: a retired code is never reused for another meaning.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isErrorCode } from '../../domain/error-catalogue.js';
+import { isErrorCode } from '../../cli/error-catalogue.js';
 import { limits } from '../../domain/limits.js';
 import { serveExampleLedger, type ExampleServer } from './api-server.js';
 import { workedExample } from './example.js';

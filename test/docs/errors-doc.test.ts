@@ -3,13 +3,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ErrorSpec } from '../../domain/error-spec.js';
-import { duplicateCodes, errorAreaOf, errorAreas, errorCatalogue, mergeCatalogues, type ErrorArea } from '../../domain/error-catalogue.js';
-import { errorTableHeader, escapeCell, renderErrorsDoc } from '../../domain/error-doc.js';
+import { duplicateCodes, errorAreaOf, errorAreas, errorCatalogue, mergeCatalogues, type ErrorArea } from '../../cli/error-catalogue.js';
+import { errorTableHeader, escapeCell, renderErrorsDoc } from '../../cli/error-doc.js';
 import { splitRow, tableRows } from './markdown-table.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const docPath = join(root, 'docs', 'ERRORS.md');
-const regenerate = "docs/ERRORS.md is out of step with the error catalogues: regenerate it with `npm run docs:errors` (that is: npm run build && node dist/domain/error-doc.js docs/ERRORS.md)";
+const regenerate = "docs/ERRORS.md is out of step with the error catalogues: regenerate it with `npm run docs:errors` (that is: npm run build && node dist/cli/error-doc.js docs/ERRORS.md)";
 const sourceDirs = ['domain', 'ledger', 'terminal', 'printer', 'cli', 'bench'];
 
 interface DocumentedError extends ErrorSpec {
@@ -77,7 +77,7 @@ describe('docs/ERRORS.md and the merged error catalogue', () => {
     expect(documented.length, regenerate).toBe(Object.keys(errorCatalogue).length);
   });
 
-  it('is exactly what domain/error-doc.ts renders from the catalogue', () => {
+  it('is exactly what cli/error-doc.ts renders from the catalogue', () => {
     expect(doc === renderErrorsDoc(), regenerate).toBe(true);
   });
 
@@ -85,7 +85,7 @@ describe('docs/ERRORS.md and the merged error catalogue', () => {
     const files = sourceDirs.flatMap((d) => sourceFiles(join(root, d))).filter((f) => /=\s*defineErrors\s*\(/.test(readFileSync(f, 'utf8')));
     const listed = new Set(errorAreas.map((a) => a.file));
     const missing = files.map((f) => relative(root, f).split('\\').join('/')).filter((f) => !listed.has(f));
-    expect(missing, 'add these catalogues to errorAreas in domain/error-catalogue.ts').toEqual([]);
+    expect(missing, 'add these catalogues to errorAreas in cli/error-catalogue.ts').toEqual([]);
     for (const file of files) {
       const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
       for (const value of Object.values(module).filter(isCatalogue)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { basketLineSchema, basketSchema } from '../../domain/entry/basket.js';
 import { basketSummarySchema, entryBodySchema, entryTypes, keyRegistrationSchema, postingSchema } from '../../domain/entry/schema.js';
-import { isErrorCode } from '../../domain/error-catalogue.js';
+import { isErrorCode } from '../../cli/error-catalogue.js';
 import { limits } from '../../domain/limits.js';
 import { parseReceiptQrText, receiptSchema } from '../../ledger/formats/receipt.js';
 import { exampleKeys, exampleLines, exampleSaltBase64, exampleTier, workedExample, type WorkedExample } from './example.js';

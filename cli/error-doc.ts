@@ -61,7 +61,7 @@ export function renderErrorsDoc(): string {
   const intro = [
     '# Error codes',
     '',
-    '<!-- Generated from domain/error-catalogue.ts by domain/error-doc.ts: do not edit by hand.',
+    '<!-- Generated from cli/error-catalogue.ts by cli/error-doc.ts: do not edit by hand.',
     '     Regenerate with `npm run docs:errors`; test/docs/errors-doc.test.ts checks this page. -->',
     '',
     'Every refusal in the kit carries a stable code from one catalogue. A code is part of the API: its',

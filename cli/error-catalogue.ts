@@ -1,17 +1,18 @@
-import type { ErrorCatalogue, ErrorSpec } from './error-spec.js';
-import { catalogErrors } from './catalog/errors.js';
-import { rulesErrors } from './rules/errors.js';
-import { keyFileErrors } from './key-file.js';
+import type { ErrorCatalogue, ErrorSpec } from '../domain/error-spec.js';
+import { catalogErrors } from '../domain/catalog/errors.js';
+import { rulesErrors } from '../domain/rules/errors.js';
+import { keyFileErrors } from '../domain/key-file.js';
 import { ledgerErrors } from '../ledger/errors.js';
 import { merkleErrors } from '../ledger/merkle/errors.js';
 import { auditErrors } from '../ledger/audit/errors.js';
 import { reportErrors } from '../ledger/reports/errors.js';
 import { printerErrors } from '../printer/errors.js';
-import { cliErrors } from '../cli/errors.js';
+import { cliErrors } from './errors.js';
 
 /**
- * Every area's error catalogue, merged into one map of stable codes. docs/ERRORS.md is generated from
- * this list (domain/error-doc.ts) and test/docs/errors-doc.test.ts keeps the two in step both ways; the
+ * Every area's error catalogue, merged into one map of stable codes. It lives with the command, the one
+ * layer that may import every other (domain code never imports the ledger, the printer or the CLI). docs/ERRORS.md is generated from
+ * this list (cli/error-doc.ts) and test/docs/errors-doc.test.ts keeps the two in step both ways; the
  * same test finds every `defineErrors(` call in the sources, so a new area cannot be left out.
  *
  * The order of `errorAreas` is the order of the tables in docs/ERRORS.md.
