@@ -120,6 +120,19 @@ export class Ledger {
     return this.size;
   }
 
+  /**
+   * Another process may have appended since our last group (an operator's command on the same
+   * directory, `caisse rules publish`): every state read comes from SQLite or from caches that
+   * `reloadKeys` drops, so catching up means only the size and the caches. One read of the log's
+   * size; the server calls it before every read request, and each group before it applies anything.
+   */
+  catchUp(): void {
+    const storedSize = this.store.size();
+    if (storedSize === this.size) return;
+    this.store.reloadKeys();
+    this.size = storedSize;
+  }
+
   /** Queues one submission for the next group commit. */
   submit(submission: Submission): Promise<Outcome> {
     if (this.queue.length >= limits.queueEntriesMax) return Promise.resolve({ ok: false, error: ledgerError('LEDGER_OVERLOADED') });
@@ -209,14 +222,7 @@ export class Ledger {
     results: (Appended | CaisseError)[],
   ): void {
     this.store.transaction(() => {
-      // Another process may have appended since our last group (an operator's command on the same
-      // directory): every state read below comes from SQLite in this transaction, so catching up means
-      // only the size and the key cache.
-      const storedSize = this.store.size();
-      if (storedSize !== this.size) {
-        this.store.reloadKeys();
-        this.size = storedSize;
-      }
+      this.catchUp();
       const sizeBefore = this.size;
       for (const submission of submissions) {
         const writesBefore = this.store.writeCount();

@@ -46,6 +46,12 @@ export function createApp(options: AppOptions): express.Express {
     next();
   };
 
+  // Reads see what another process appended to the same directory since the last group commit.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.method === 'GET') ledger.catchUp();
+    next();
+  });
+
   app.get('/v1/health', (_req, res) => {
     res.json({ ok: true, treeSize: ledger.treeSize() });
   });

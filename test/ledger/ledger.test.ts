@@ -14,7 +14,11 @@ import {
   transferBody,
 } from '../../domain/entry/build.js';
 import { signEntry } from '../../domain/entry/sign.js';
-import { standardAccounts } from '../../ledger/home.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openLedger, standardAccounts } from '../../ledger/home.js';
+import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
+import { createApp } from '../../ledger/http/app.js';
 import { decodeLeaf } from '../../ledger/formats/leaf.js';
 import { verifyInclusion } from '../../ledger/merkle/inclusion.js';
 import { openCheckpoint } from '../../ledger/formats/checkpoint.js';
@@ -288,6 +292,35 @@ describe('group commit and restart', () => {
     const again = await Promise.all(next.map((p) => h.submit(p.body, [s.till], p.basket)));
     expect(again.every((o) => o.ok)).toBe(true);
     expect(store.balanceCents(s.household, 'CCA')).toBe(700);
+  });
+
+  it('serves what another process appended to the same directory, without waiting for a group of its own', async () => {
+    const s = await h.shopAndMember(5_000);
+    await h.openHousehold('hh:test0000002');
+    const app = createApp({ ledger: h.ledger, pool: new VerifierPool(0), ledgerPublicKey: h.ledgerKey.publicKey });
+    const server = await new Promise<Server>((done) => {
+      const listening = app.listen(0, '127.0.0.1', () => done(listening));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const other = openLedger(h.dir, { nowMs: () => h.nowMs });
+    try {
+      const balance = async (id: string) => ((await (await fetch(`${url}/v1/accounts/${id}`)).json()) as { balances: { CCA: number } }).balances.CCA;
+      expect(await balance(s.household)).toBe(5_000);
+      // An operator's command on the same directory: another ledger object, as another process has.
+      const moved = other.ledger.appendGroup([{ entry: signEntry(transferBody(h.common('move'), { from: s.household, to: 'hh:test0000002', asset: 'CCA', amountCents: 1_200, reason: 'Entraide' }), [h.operator]) }]);
+      expect(moved[0]?.ok).toBe(true);
+      expect(await balance(s.household)).toBe(3_800);
+      expect(await balance('hh:test0000002')).toBe(1_200);
+      const health = (await (await fetch(`${url}/v1/health`)).json()) as { treeSize: number };
+      expect(health.treeSize).toBe(other.ledger.treeSize());
+      // And this ledger appends on top of it.
+      const { body, basket } = h.payment(s, [line('3760123450017', 300)], 1);
+      expect((await h.ok(body, [s.till], basket)).index).toBe(other.ledger.treeSize());
+    } finally {
+      other.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 
   it('forbids UPDATE and DELETE on the log tables', async () => {
