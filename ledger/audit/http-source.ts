@@ -22,6 +22,7 @@ const keyJson = z.object({ name: z.string(), publicKey: z.string(), vkey: z.stri
 const hashesJson = z.object({ hashes: z.array(z.string()).max(64) });
 const accountsJson = z.object({
   accounts: z.array(z.object({ id: z.string(), kind: z.string(), territory: z.string().optional(), label: z.string().optional(), closed: z.boolean() })),
+  next: z.string().optional(),
 });
 const accountJson = z.object({ id: z.string(), balances: z.record(z.string(), z.int()) });
 
@@ -147,8 +148,15 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
       return found;
     },
     async storedState(): Promise<StoredState> {
-      const list = await getJson('/v1/accounts', accountsJson);
-      const accounts: StoredAccount[] = list.accounts.map((a) => ({ id: a.id, kind: a.kind, closed: a.closed, territory: a.territory, label: a.label }));
+      // The list comes in pages (limits.accountsPageMax accounts each), in id order: follow `next`.
+      const accounts: StoredAccount[] = [];
+      let after: string | undefined = '';
+      while (after !== undefined) {
+        const page: z.infer<typeof accountsJson> = await getJson(`/v1/accounts?after=${encodeURIComponent(after)}`, accountsJson);
+        for (const a of page.accounts) accounts.push({ id: a.id, kind: a.kind, closed: a.closed, territory: a.territory, label: a.label });
+        if (page.next !== undefined && page.next <= after) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/accounts: page after ${after} goes back to ${page.next}`);
+        after = page.next;
+      }
       const balances: { account: string; asset: Asset; balanceCents: number }[] = [];
       await eachBounded(accounts, auditLimits.lookupsInFlight, async (a) => {
         const one = await getJson(`/v1/accounts/${encodeURIComponent(a.id)}`, accountJson);

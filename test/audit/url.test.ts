@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import { failure } from './fixture.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { transferBody } from '../../domain/entry/build.js';
+import { accountOpenBody, transferBody } from '../../domain/entry/build.js';
+import { signEntry } from '../../domain/entry/sign.js';
+import { limits } from '../../domain/limits.js';
 import { audit } from '../../ledger/audit/audit.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { vkey } from '../../ledger/formats/note.js';
@@ -37,6 +39,24 @@ async function serve(f: { readonly h: LedgerHarness }): Promise<string> {
 
 
 describe('audit over HTTP (--url)', () => {
+  it('reads every page of the accounts list', async () => {
+    const h = new LedgerHarness();
+    try {
+      const opened = h.ledger.appendGroup(
+        Array.from({ length: limits.accountsPageMax + 50 }, (_, i) => ({
+          entry: signEntry(accountOpenBody(h.common('open'), { id: `hh:page${String(i).padStart(6, '0')}`, kind: 'household', territory: 'nantes-ouest' }), [h.operator]),
+        })),
+      );
+      expect(opened.every((o) => o.ok)).toBe(true);
+      const url = await serve({ h });
+      const report = await audit({ url }, { threads: 0 });
+      expect(report.accounts).toBe(h.store.accounts().length);
+      expect(report.accounts).toBeGreaterThan(limits.accountsPageMax);
+    } finally {
+      h.close();
+    }
+  });
+
   it('replays the clock window the ledger states, unless one is pinned', async () => {
     const h = new LedgerHarness({ clockWindowMs: 60_000 });
     const s = await h.shopAndMember();
