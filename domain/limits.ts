@@ -31,6 +31,8 @@ export const limits = {
   entriesPageMax: 1000,
   /** Accounts returned by one GET /v1/accounts page. */
   accountsPageMax: 1000,
+  /** Keys returned by one GET /v1/keys page. */
+  keysPageMax: 1000,
   /** Postings returned by one account statement page. */
   statementPageMax: 1000,
   /** Default half-width of the accepted window around the ledger's clock for an entry's creation time. */

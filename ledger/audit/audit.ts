@@ -81,7 +81,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
 
     if (source.mode === 'local') {
       checkLocalTree(source, latest);
-      compareState(auditor.state, await source.storedState());
+      compareState(auditor.state, await source.storedState([...auditor.state.refunds().keys()]));
     } else {
       latest = await compareServedState(source, verifier, auditor, latest);
     }
@@ -177,7 +177,7 @@ function checkLocalTree(source: AuditSource, latest: VerifiedCheckpoint): void {
 async function compareServedState(source: AuditSource, verifier: NoteVerifier, auditor: LogAuditor, start: VerifiedCheckpoint): Promise<VerifiedCheckpoint> {
   let latest = start;
   for (let round = 0; round < auditLimits.balanceRoundsMax; round++) {
-    const stored = await source.storedState();
+    const stored = await source.storedState([...auditor.state.refunds().keys()]);
     const again = await latestCheckpoint(source, verifier);
     const size = latest.checkpoint.size;
     if (again.checkpoint.size < size || (again.checkpoint.size === size && !hashesEqual(again.checkpoint.rootHash, latest.checkpoint.rootHash))) {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { HttpJsonClient, type JsonResponse } from '../../cli/demo/http-client.js';
 import { assets, type Asset } from '../../domain/money.js';
 import { limits } from '../../domain/limits.js';
+import { keyRoleSchema } from '../../domain/entry/schema.js';
+import type { KeyState } from '../core/state.js';
 import { decodeBase64Strict, parseVkey, type NoteVerifier } from '../formats/note.js';
 import { verifyInclusion } from '../merkle/inclusion.js';
 import { leafHash } from '../merkle/rfc6962.js';
@@ -25,6 +27,21 @@ const accountsJson = z.object({
   next: z.string().optional(),
 });
 const accountJson = z.object({ id: z.string(), balances: z.record(z.string(), z.int()) });
+const keysJson = z.object({
+  keys: z.array(
+    z.object({
+      keyId: z.string(),
+      publicKey: z.string(),
+      role: keyRoleSchema,
+      merchant: z.string().optional(),
+      tillId: z.string().optional(),
+      registeredIndex: z.int().min(0),
+      revokedIndex: z.int().min(0).optional(),
+    }),
+  ),
+  next: z.string().optional(),
+});
+const paymentJson = z.object({ id: z.string(), refundedCents: z.int().min(0) });
 
 export function openHttpSource(baseUrl: string, options: { vkey?: string } = {}): AuditSource {
   let client: HttpJsonClient;
@@ -36,12 +53,20 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
   const label = baseUrl;
 
   async function getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    const found = await getJsonIfFound(path, schema, false);
+    if (found === undefined) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: HTTP 404`);
+    return found;
+  }
+
+  /** The answer of a read; undefined on 404 when `missingOk` (a record the server may not have). */
+  async function getJsonIfFound<T>(path: string, schema: z.ZodType<T>, missingOk = true): Promise<T | undefined> {
     let response: JsonResponse;
     try {
       response = await client.get(path);
     } catch (e) {
       throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: ${(e as Error).message}`);
     }
+    if (missingOk && response.status === 404) return undefined;
     if (response.status !== 200) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: HTTP ${response.status}`);
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: unexpected answer (${parsed.error.issues[0]?.message ?? ''})`);
@@ -147,7 +172,7 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
       });
       return found;
     },
-    async storedState(): Promise<StoredState> {
+    async storedState(refundedPayments: readonly string[]): Promise<StoredState> {
       // The list comes in pages (limits.accountsPageMax accounts each), in id order: follow `next`.
       const accounts: StoredAccount[] = [];
       let after: string | undefined = '';
@@ -162,7 +187,24 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
         const one = await getJson(`/v1/accounts/${encodeURIComponent(a.id)}`, accountJson);
         for (const asset of assets) balances.push({ account: a.id, asset, balanceCents: one.balances[asset] ?? 0 });
       });
-      return { accounts, balances };
+      const keys: KeyState[] = [];
+      for (let afterKey: string | undefined = ''; afterKey !== undefined; ) {
+        const page: z.infer<typeof keysJson> = await getJson(`/v1/keys?after=${encodeURIComponent(afterKey)}`, keysJson);
+        for (const k of page.keys) {
+          const publicKey = decodeBase64Strict(k.publicKey);
+          if (publicKey === undefined) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/keys: key ${k.keyId} is not base64`);
+          keys.push({ keyId: k.keyId, publicKey, role: k.role, merchant: k.merchant, tillId: k.tillId, registeredIndex: k.registeredIndex, revokedIndex: k.revokedIndex });
+        }
+        if (page.next !== undefined && page.next <= afterKey) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/keys: page after ${afterKey} goes back to ${page.next}`);
+        afterKey = page.next;
+      }
+      const refunded = new Map<string, number>();
+      await eachBounded(refundedPayments, auditLimits.lookupsInFlight, async (id) => {
+        // A payment the server does not know is left out: the comparison then names it.
+        const payment = await getJsonIfFound(`/v1/payments/${encodeURIComponent(id)}`, paymentJson);
+        if (payment !== undefined) refunded.set(id, payment.refundedCents);
+      });
+      return { accounts, balances, keys, refundedCents: (id) => refunded.get(id) };
     },
     async consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
       const proof = await getJson(`/v1/log/proof/consistency?from=${from}&to=${to}`, hashesJson);

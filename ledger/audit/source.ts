@@ -33,9 +33,8 @@ export interface StoredAccount {
 export interface StoredState {
   readonly accounts: readonly StoredAccount[];
   readonly balances: readonly { readonly account: string; readonly asset: Asset; readonly balanceCents: number }[];
-  /** Local only. */
   readonly keys?: readonly KeyState[];
-  /** Local only: how much of a payment the store says was refunded. */
+  /** How much of a payment the store says was refunded (over HTTP: of the payments asked for). */
   readonly refundedCents?: (paymentId: string) => number | undefined;
 }
 
@@ -57,7 +56,7 @@ export interface AuditSource {
    */
   lookup(ids: readonly string[], size: number, root: Uint8Array): Promise<Map<string, LookedUpEntry>>;
   /** The ledger's stored state (at the audited tree size: a snapshot locally; see balance rounds). */
-  storedState(): Promise<StoredState>;
+  storedState(refundedPayments: readonly string[]): Promise<StoredState>;
   /** Local only: a stored tree node. */
   readonly node?: (level: number, index: number) => Uint8Array | undefined;
   /** Local only: the stored nodes of one level with index in [from, to), by index. */

@@ -159,6 +159,33 @@ export function createApp(options: AppOptions): express.Express {
     res.json(page.length > limit ? { accounts, next: accounts[accounts.length - 1]?.id } : { accounts });
   });
 
+  app.get('/v1/keys', (req, res) => {
+    // The key registry as the log built it (public: every key was registered by a signed entry),
+    // paged by key id like the accounts, so that an auditor over HTTP can compare it with its replay.
+    const after = typeof req.query.after === 'string' ? req.query.after : '';
+    const limit = req.query.limit === undefined ? limits.keysPageMax : queryIndex(req.query.limit, 'limit');
+    if (limit < 1 || limit > limits.keysPageMax) throw ledgerError('LEDGER_BAD_QUERY', `limit between 1 and ${limits.keysPageMax}`);
+    const page = store.keysPage(after, limit + 1);
+    const keys = page.slice(0, limit).map((k) => ({
+      keyId: k.keyId,
+      publicKey: b64(k.publicKey),
+      role: k.role,
+      merchant: k.merchant,
+      tillId: k.tillId,
+      registeredIndex: k.registeredIndex,
+      revokedIndex: k.revokedIndex,
+    }));
+    res.json(page.length > limit ? { keys, next: keys[keys.length - 1]?.keyId } : { keys });
+  });
+
+  app.get('/v1/payments/:id', (req, res) => {
+    // What the log already says of a payment (pseudonymous payer, shop, amount) and how much of it was
+    // refunded: refunds name the payment they return.
+    const payment = store.payment(String(req.params.id));
+    if (payment === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no payment ${req.params.id}`);
+    res.json(payment);
+  });
+
   app.get('/v1/accounts/:id', (req, res) => {
     const account = store.account(String(req.params.id));
     if (account === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no account ${req.params.id}`);

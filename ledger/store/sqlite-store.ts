@@ -137,6 +137,7 @@ export class SqliteStore implements LedgerState {
       keyInsert: db.prepare('INSERT INTO keys (key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx) VALUES (?, ?, ?, ?, ?, ?, NULL)'),
       keyRevoke: db.prepare('UPDATE keys SET revoked_idx = ? WHERE key_id = ? AND revoked_idx IS NULL'),
       keysAll: db.prepare('SELECT key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx FROM keys'),
+      keysPage: db.prepare('SELECT key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx FROM keys WHERE key_id > ? ORDER BY key_id LIMIT ?'),
       paymentGet: db.prepare('SELECT entry_id, payer, merchant, amount_cents, refunded_cents FROM payments WHERE entry_id = ?'),
       paymentInsert: db.prepare('INSERT INTO payments (entry_id, idx, payer, merchant, amount_cents, refunded_cents) VALUES (?, ?, ?, ?, ?, 0)'),
       paymentRefund: db.prepare('UPDATE payments SET refunded_cents = refunded_cents + ? WHERE entry_id = ?'),
@@ -358,6 +359,10 @@ export class SqliteStore implements LedgerState {
   }
   key(keyId: string): KeyState | undefined {
     return this.keyCache.get(keyId);
+  }
+  /** Keys in id order after `afterKeyId` (exclusive), at most `limit`: the bounded listing of the API. */
+  keysPage(afterKeyId: string, limit: number): KeyState[] {
+    return (this.s.keysPage.all(afterKeyId, limit) as Row[]).map(toKey);
   }
   keys(): KeyState[] {
     return [...this.keyCache.values()];

@@ -8,7 +8,7 @@ import { audit } from '../../ledger/audit/audit.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { vkey } from '../../ledger/formats/note.js';
 import { createApp } from '../../ledger/http/app.js';
-import { generateSigningKey } from '../../domain/ed25519.js';
+import { generateSigningKey, keyIdOf } from '../../domain/ed25519.js';
 import { LedgerHarness, line } from '../ledger/harness.js';
 import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
 
@@ -95,6 +95,24 @@ describe('audit over HTTP (--url)', () => {
     const second = await audit({ url }, { threads: 0, vkey: pinned, savedCheckpoint: first.checkpoint.note });
     expect(second.savedCheckpointSize).toBe(first.checkpoint.size);
     expect(second.checkpoint.size).toBe(first.checkpoint.size + 1);
+  });
+
+  it('compares the served key registry and refunds with its replay', async () => {
+    fixture = await buildFixture();
+    const { h } = fixture;
+    const url = await serve(fixture);
+    const refunded = h.store.db.prepare('SELECT entry_id FROM payments WHERE refunded_cents > 0').pluck().get() as string;
+    tamper(h.dir, (db) => db.prepare('UPDATE payments SET refunded_cents = 0 WHERE entry_id = ?').run(refunded));
+    const refunds = await failure(audit({ url }, { threads: 0 }));
+    expect(refunds.code).toBe('AUDIT_STATE_MISMATCH');
+    expect(refunds.detail).toContain(refunded);
+    tamper(h.dir, (db) => db.prepare('UPDATE payments SET refunded_cents = 100 WHERE entry_id = ?').run(refunded));
+    await audit({ url }, { threads: 0 });
+    // A key stored with another role than the log registered it with.
+    const till = keyIdOf(fixture.till.publicKey);
+    tamper(h.dir, (db) => db.prepare("UPDATE keys SET role = 'operator' WHERE key_id = ?").run(till));
+    const keys = await failure(audit({ url }, { threads: 0 }));
+    expect(keys.code).toBe('AUDIT_STATE_MISMATCH');
   });
 
   it('refuses a server whose checkpoints another key signs than the pinned one', async () => {

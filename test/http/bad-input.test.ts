@@ -535,6 +535,9 @@ describe('reads', () => {
       `/v1/accounts/${encodeURIComponent(household)}/statement?limit=0`,
       `/v1/accounts/${encodeURIComponent(household)}/statement?limit=${limits.statementPageMax + 1}`,
       `/v1/accounts/${encodeURIComponent(household)}/statement?from=-3`,
+      '/v1/keys?limit=0',
+      `/v1/keys?limit=${limits.keysPageMax + 1}`,
+      '/v1/payments/%zz',
     ];
     for (const path of bad) await expectRefused({ path }, 'LEDGER_BAD_QUERY');
     // The good ones answer.
@@ -544,7 +547,7 @@ describe('reads', () => {
 
   it('unknown routes, entries and accounts: 404 in JSON', async () => {
     const size = d.ledger.treeSize();
-    for (const path of ['/', '/v1', '/v2/log/checkpoint', '/v1/nope', `/v1/log/entries/${size}`, '/v1/log/entries/9007199254740991', '/v1/accounts/hh:inconnu00001', '/v1/log/entries-by-id/inconnu-0001', '/v1/rules/atlantide']) {
+    for (const path of ['/', '/v1', '/v2/log/checkpoint', '/v1/nope', `/v1/log/entries/${size}`, '/v1/log/entries/9007199254740991', '/v1/accounts/hh:inconnu00001', '/v1/log/entries-by-id/inconnu-0001', '/v1/rules/atlantide', '/v1/payments/inconnu-0001']) {
       await expectRefused({ path }, 'LEDGER_NOT_FOUND');
     }
     await expectRefused({ method: 'POST', path: '/v1/nope', body: '{}', headers: { 'content-type': 'application/json' } }, 'LEDGER_NOT_FOUND');
