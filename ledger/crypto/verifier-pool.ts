@@ -32,6 +32,7 @@ export class VerifierPool {
       const worker = new Worker(workerPath);
       worker.on('message', (m: { id: number; result: VerifyResult }) => this.finish(worker, m));
       worker.on('error', (e) => this.crash(worker, e));
+      worker.on('exit', (code) => this.crash(worker, new Error(`verifier thread exited with code ${code}`)));
       worker.unref();
       this.workers.push(worker);
       this.idle.push(worker);
@@ -107,17 +108,29 @@ export class VerifierPool {
     this.dispatch();
   }
 
+  /**
+   * A thread that failed or exited: its jobs in flight are rejected (callers fall back to verifying
+   * inline), it leaves the pool, and when none is left the waiting jobs and every later one run inline,
+   * so that nothing waits forever and the backlog always drains.
+   */
   private crash(worker: Worker, error: Error): void {
     for (const [id, job] of this.inflight) {
       if (job.worker !== worker) continue;
       this.inflight.delete(id);
       job.fail(error);
     }
+    const at = this.workers.indexOf(worker);
+    if (at < 0) return;
+    this.workers.splice(at, 1);
+    const idleAt = this.idle.indexOf(worker);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    if (this.workers.length > 0) return;
+    for (const job of this.waiting.splice(0)) job.done(runVerifyTask(job.task));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers.length = 0;
+    const workers = this.workers.splice(0);
     this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }

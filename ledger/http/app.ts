@@ -126,7 +126,7 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.post('/v1/entries', requireJson, plainJsonBody(limits.bodyBytesMax), json(limits.bodyBytesMax), async (req, res) => {
-    const [outcome] = await submitVerified(ledger, pool, [decodeSubmission(req.body)]);
+    const [outcome] = await submitVerified(ledger, pool, [decodeSubmission(req.body)], 'recheck');
     if (outcome === undefined) throw ledgerError('LEDGER_INTERNAL');
     if (!outcome.ok) throw outcome.error;
     res.status(outcome.receipt.replayed ? 200 : 201).json(outcome.receipt);
@@ -142,7 +142,7 @@ export function createApp(options: AppOptions): express.Express {
         return { ok: false, error: e as never };
       }
     });
-    const outcomes = await submitVerified(ledger, pool, decoded);
+    const outcomes = await submitVerified(ledger, pool, decoded, 'refuse');
     res.json({
       results: outcomes.map((o) => (o.ok ? { ok: true, receipt: o.receipt } : { ok: false, ...errorBody(o.error, lang) })),
     });
@@ -274,25 +274,47 @@ function authorisedBasketReader(req: Request, token: string | undefined): boolea
 }
 
 /**
- * Verifies signatures on the verifier pool, off the event loop, then queues each entry for the next
- * group commit marked as verified. Entries whose key is not registered yet (registered earlier in the
- * same batch) and entries whose signature fails are queued unverified instead: the ledger then checks
- * them at apply time, in order, and answers exactly as it does inline (an unknown or revoked key is
- * named as such, not as a bad signature).
+ * What to answer for an entry whose signature the threads refuse. A batch answers LEDGER_BAD_SIGNATURE
+ * for it before any other check (docs/API.md); a single request has it checked again inline, so that
+ * its answer is exactly the one the ledger gives without threads (an id conflict or a clock out of
+ * the window named before the signature).
  */
-export async function submitVerified(ledger: Ledger, pool: VerifierPool, items: readonly (Submission | Outcome)[]): Promise<Outcome[]> {
+export type BadSignatureAnswer = 'refuse' | 'recheck';
+
+/**
+ * Verifies every signature on the verifier pool, off the event loop, then queues the entries for the
+ * next group commit **in the request's order** (a batch may register a till key and then carry that
+ * till's payments, or a payment and then its refund). Entries whose key is not registered yet or is
+ * revoked, and entries the threads could not check (a thread died), are queued unverified: the ledger
+ * checks them at apply time, in order, and names an unknown or revoked key as such.
+ */
+export async function submitVerified(
+  ledger: Ledger,
+  pool: VerifierPool,
+  items: readonly (Submission | Outcome)[],
+  badSignature: BadSignatureAnswer,
+): Promise<Outcome[]> {
   if (pool.backlog >= limits.queueEntriesMax) return items.map(() => ({ ok: false, error: ledgerError('LEDGER_OVERLOADED') }));
-  return Promise.all(items.map((item) => ('ok' in item ? item : verifyThenSubmit(ledger, pool, item))));
+  const checked = await Promise.all(items.map((item, i) => ('ok' in item ? item : verifyOnPool(ledger, pool, item, badSignature, i))));
+  return Promise.all(checked.map((item) => ('ok' in item ? item : ledger.submit(item))));
 }
 
-async function verifyThenSubmit(ledger: Ledger, pool: VerifierPool, submission: Submission): Promise<Outcome> {
+async function verifyOnPool(ledger: Ledger, pool: VerifierPool, submission: Submission, badSignature: BadSignatureAnswer, position: number): Promise<Submission | Outcome> {
   const { entry } = submission;
   const keys = entry.signatures.map((s) => ledger.store.key(s.keyId));
-  if (keys.some((k) => k === undefined || k.revokedIndex !== undefined)) return ledger.submit(submission);
+  if (keys.some((k) => k === undefined || k.revokedIndex !== undefined)) return submission;
   const bodyJcs = canonicalJson(entry.body);
   const message = signingMessageOfBodyBytes(Buffer.from(bodyJcs, 'utf8'));
-  const valid = await Promise.all(
-    entry.signatures.map((s, j) => pool.verifySoon({ message, publicKey: keys[j]?.publicKey ?? new Uint8Array(), signature: Buffer.from(s.signature, 'base64') })),
-  );
-  return ledger.submit(valid.every(Boolean) ? { ...submission, signaturesVerified: true, bodyJcs } : { ...submission, bodyJcs });
+  let valid: boolean[];
+  try {
+    valid = await Promise.all(
+      entry.signatures.map((s, j) => pool.verifySoon({ message, publicKey: keys[j]?.publicKey ?? new Uint8Array(), signature: Buffer.from(s.signature, 'base64') })),
+    );
+  } catch {
+    // A verifier thread died with this check: the ledger verifies it inline instead.
+    return { ...submission, bodyJcs };
+  }
+  if (valid.every(Boolean)) return { ...submission, signaturesVerified: true, bodyJcs };
+  if (badSignature === 'refuse') return { ok: false, error: ledgerError('LEDGER_BAD_SIGNATURE', `entries.${position}`) };
+  return { ...submission, bodyJcs };
 }

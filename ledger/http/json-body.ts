@@ -3,8 +3,8 @@ import { ledgerError } from '../errors.js';
 
 /**
  * The JSON body of a POST as tills and operators' tools send it: `Content-Type: application/json`
- * exactly, a `Content-Length` within the route's limit, no `Content-Encoding`. Read into one buffer
- * of the announced length and parsed as body-parser's strict mode would, without its per-request
+ * exactly, a `Content-Length` within the route's limit, no `Content-Encoding`. Read and parsed as
+ * body-parser's strict mode would, without its per-request
  * machinery (content-type parsing, a streaming iconv decoder, raw-body's bookkeeping): a fifth of a
  * payment's time on the event loop went there. Every other request (another charset, compressed,
  * chunked, oversize) goes on to body-parser, which answers it as before.
@@ -16,7 +16,9 @@ export function plainJsonBody(limitBytes: number) {
     // node's HTTP parser accepted the header, so it is digits; the parser also never delivers more.
     const lengthBytes = Number(headers['content-length']);
     if (!Number.isSafeInteger(lengthBytes) || lengthBytes > limitBytes) return next();
-    const body = Buffer.allocUnsafe(lengthBytes);
+    // Chunks as they come, not a buffer of the announced length: a client announcing megabytes and
+    // sending nothing must not make the server hold them.
+    const chunks: Buffer[] = [];
     let receivedBytes = 0;
     let settled = false;
     const settle = (error: unknown): void => {
@@ -27,14 +29,14 @@ export function plainJsonBody(limitBytes: number) {
     };
     const onData = (chunk: Buffer): void => {
       if (receivedBytes + chunk.length > lengthBytes) return settle(ledgerError('LEDGER_BAD_JSON', 'body longer than its Content-Length'));
-      chunk.copy(body, receivedBytes);
+      chunks.push(chunk);
       receivedBytes += chunk.length;
     };
     req.on('data', onData);
     req.once('end', () => {
       if (receivedBytes !== lengthBytes) return settle(ledgerError('LEDGER_BAD_JSON', 'truncated body'));
       try {
-        req.body = parseStrictJson(body.toString('utf8'));
+        req.body = parseStrictJson(Buffer.concat(chunks, receivedBytes).toString('utf8'));
       } catch (e) {
         return settle(ledgerError('LEDGER_BAD_JSON', (e as Error).message));
       }

@@ -577,6 +577,26 @@ describe('reads', () => {
   });
 });
 
+describe('batches keep their order (two verifier threads)', () => {
+  it('registers a till key and then takes that till\'s payment; pays and then refunds', async () => {
+    const p = d.nextPayment();
+    const body = p.entry.body;
+    if (body.type !== 'payment') throw new Error('not a payment');
+    const key = generateSigningKey();
+    const tillId = `caisse-neuve-${seq('till')}`;
+    const register = toJson(d.sign(keyRegisterBody(c(seq('key')), keyRegistration(key.publicKey, 'till', { merchant: body.merchant, tillId })), [d.operator]));
+    const payment = resigned(p, [key], (b) => (b.tillId = tillId));
+    const refund = toJson(d.sign(refundBody(c(seq('refund')), { payment: body.id, payer: body.payer, merchant: body.merchant, tillId, amountCents: 1, reason: 'produit abîmé' }), [key]));
+    const res = await send(serverUrl(), post(JSON.stringify({ entries: [register, payment, refund] }), '/v1/entries/batch'));
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    const results = (res.json as { results: { ok: boolean; receipt?: { index: number } }[] }).results;
+    expect(results.map((r) => r.ok), res.text.slice(0, 600)).toEqual([true, true, true]);
+    const indexes = results.map((r) => r.receipt?.index ?? -1);
+    expect(indexes[1]).toBe((indexes[0] ?? 0) + 1);
+    expect(indexes[2]).toBe((indexes[1] ?? 0) + 1);
+  });
+});
+
 describe('the catalogue', () => {
   it('every code that bad input can reach over HTTP was reached above', () => {
     // Not reachable by bad input: OVERLOADED needs 50,000 queued entries; INTERNAL is a bug by definition;

@@ -46,6 +46,20 @@ describe('verifier pool', () => {
     expect(tasks).toHaveLength(4);
   });
 
+  it('survives its threads: a task that kills a thread fails, and with no thread left it verifies inline', async () => {
+    const p = new VerifierPool(2, compiledVerifyWorker);
+    pool = p;
+    // A task no caller would send (no public key): the thread throws and dies, as an out-of-memory one would.
+    const poison = { checks: [{ message: new Uint8Array(1), signature: new Uint8Array(64) }], leaves: [] } as unknown as VerifyTask;
+    await expect(p.run(poison)).rejects.toThrow();
+    await expect(p.run(poison)).rejects.toThrow();
+    await new Promise((done) => setTimeout(done, 50));
+    expect(p.threads).toBe(0);
+    const all = checks(5);
+    expect(await Promise.all(all.map((c) => p.verifySoon(c)))).toEqual(all.map((c) => c.valid));
+    expect(p.backlog).toBe(0);
+  });
+
   it('verifies inline without threads', async () => {
     const p = new VerifierPool(0);
     pool = p;
