@@ -32,10 +32,10 @@ export const ledgerErrors = defineErrors({
   LEDGER_REFUND_EXCEEDS_PAYMENT: { status: 409, fr: 'Le remboursement dépasse le paiement', en: 'Refund exceeds the payment' },
   LEDGER_BASKET_MISMATCH: { status: 400, fr: "Le panier ne correspond pas à l'empreinte ou aux montants déclarés", en: 'Basket does not match its hash or the declared amounts' },
   LEDGER_UNKNOWN_CORRECTED_ENTRY: { status: 409, fr: 'Écriture corrigée introuvable', en: 'Corrected entry not found' },
-  LEDGER_ORIGIN_MISMATCH: {
+  LEDGER_CONFIG_MISMATCH: {
     status: 500,
-    fr: "L'origine configurée (ledger.json) n'est pas celle que l'écriture de genèse du journal a fixée",
-    en: "The configured origin (ledger.json) is not the one the log's genesis entry set",
+    fr: "La configuration (ledger.json) n'est pas celle que l'écriture de genèse du journal a fixée (origine, fenêtre d'horloge)",
+    en: "The configuration (ledger.json) is not what the log's genesis entry set (origin, clock window)",
   },
   LEDGER_GENESIS: { status: 409, fr: "L'écriture de genèse n'est admise qu'en tête du journal", en: 'The genesis entry is only allowed as the first entry' },
   LEDGER_BATCH_TOO_LARGE: { status: 413, fr: 'Lot trop grand', en: 'Batch too large' },

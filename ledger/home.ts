@@ -102,6 +102,7 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
       type: 'ledger.genesis',
       createdAtMs: nowMs,
       origin: config.origin,
+      ...(config.clockWindowMs === limits.clockWindowMsDefault ? {} : { clockWindowMs: config.clockWindowMs }),
       keys: roleKeys.map(registration),
     };
     const opens: EntryBody[] = [

@@ -31,7 +31,7 @@ export const ledgerVerify: Command = {
     { name: 'checkpoint', kind: 'string', valueName: 'FILE', help: { fr: 'point de contrôle enregistré lors d’une vérification précédente : le journal doit le prolonger', en: 'checkpoint saved by an earlier audit: the log must extend it' } },
     { name: 'save-checkpoint', kind: 'string', valueName: 'FILE', help: { fr: 'enregistrer le point de contrôle vérifié pour la prochaine fois', en: 'save the verified checkpoint for next time' } },
     { name: 'threads', kind: 'int', valueName: 'N', min: 0, max: auditLimits.threadsMax, help: { fr: 'fils de vérification (défaut : un par cœur)', en: 'verification threads (default: one per core)' } },
-    { name: 'clock-window-ms', kind: 'int', valueName: 'MS', min: 1000, max: limits.offlineAgeMsMax, help: { fr: 'fenêtre d’horloge du registre (défaut : celle qu’il annonce)', en: 'the ledger’s clock window (default: the one it states)' } },
+    { name: 'clock-window-ms', kind: 'int', valueName: 'MS', min: 1000, max: limits.offlineAgeMsMax, help: { fr: 'fenêtre d’horloge à rejouer (défaut : celle de l’écriture de genèse)', en: 'the clock window to replay with (default: the genesis entry’s)' } },
   ],
   async run(args, io) {
     const data = optString(args, 'data');

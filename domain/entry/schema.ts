@@ -79,6 +79,11 @@ export const genesisBody = z.strictObject({
   ...common,
   type: z.literal('ledger.genesis'),
   origin: z.string().regex(/^[a-z0-9][a-z0-9.-]*(\/[a-z0-9._-]+)*$/, 'origin').max(120),
+  /**
+   * The ledger's clock window, when it is not limits.clockWindowMsDefault: in the signed log, so that
+   * an auditor replays the offline flags with the window the ledger applied, whoever serves the log.
+   */
+  clockWindowMs: z.int().min(1000).max(limits.offlineAgeMsMax).optional(),
   keys: z.array(keyRegistrationSchema).min(1).max(16),
 });
 export const keyRegisterBody = z.strictObject({ ...common, type: z.literal('key.register'), key: keyRegistrationSchema });

@@ -1,6 +1,5 @@
 import { cpus } from 'node:os';
 import { CaisseError } from '../../domain/error-spec.js';
-import { limits } from '../../domain/limits.js';
 import { VerifierPool } from '../crypto/verifier-pool.js';
 import { parseVkey, type NoteVerifier } from '../formats/note.js';
 import { verifyConsistency } from '../merkle/consistency.js';
@@ -33,8 +32,8 @@ export interface AuditOptions {
   /** A checkpoint note saved by an earlier audit: the log must extend it. */
   readonly savedCheckpoint?: string;
   /**
-   * The ledger's clock window; by default what the ledger says (ledger.json locally, GET /v1/log/key
-   * over HTTP), or limits.clockWindowMsDefault from a server that does not say.
+   * The clock window to replay with; by default the one the log's genesis entry states (signed, so
+   * whoever serves the log cannot change it), or limits.clockWindowMsDefault when it states none.
    */
   readonly clockWindowMs?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -67,7 +66,6 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
     const verifier = await source.verifier();
-    const clockWindowMs = options.clockWindowMs ?? (await source.clockWindowMs()) ?? limits.clockWindowMsDefault;
     let latest = await latestCheckpoint(source, verifier);
     const expectedRoots = new Map<number, { root: Uint8Array; what: string }>();
     const saved = options.savedCheckpoint === undefined ? undefined : openAuditedCheckpoint(options.savedCheckpoint, verifier, 'saved checkpoint');
@@ -76,7 +74,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
       expectedRoots.set(saved.checkpoint.size, { root: saved.checkpoint.rootHash, what: `saved checkpoint of size ${saved.checkpoint.size}` });
     }
 
-    const auditor = new LogAuditor({ source, pool, verifier, clockWindowMs, expectedRoots, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const auditor = new LogAuditor({ source, pool, verifier, clockWindowMs: options.clockWindowMs, expectedRoots, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     await auditor.advanceTo(latest);
 
     if (source.mode === 'local') {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CaisseError } from '../../domain/error-spec.js';
+import { limits } from '../../domain/limits.js';
 import { verifyEntrySignature } from '../../domain/entry/sign.js';
 import { applyEntry } from '../core/apply.js';
 import type { KeyState } from '../core/state.js';
@@ -32,7 +33,11 @@ export interface AuditorOptions {
   readonly source: AuditSource;
   readonly pool: VerifierPool;
   readonly verifier: NoteVerifier;
-  readonly clockWindowMs: number;
+  /**
+   * The clock window to replay with, when the auditor pins one (`--clock-window-ms`); otherwise the one
+   * the genesis entry states, or limits.clockWindowMsDefault when it states none.
+   */
+  readonly clockWindowMs: number | undefined;
   /** Roots that must be found at given tree sizes (an earlier checkpoint saved by a previous run). */
   readonly expectedRoots: ReadonlyMap<number, { root: Uint8Array; what: string }>;
   readonly onProgress?: (done: number, total: number) => void;
@@ -57,8 +62,11 @@ export class LogAuditor {
   checkpointsVerified = 0;
   /** The origin the genesis entry set, once replayed. */
   genesisOrigin: string | undefined;
+  /** The clock window the replay applies (see AuditorOptions.clockWindowMs). */
+  clockWindowMs: number;
 
   constructor(private readonly options: AuditorOptions) {
+    this.clockWindowMs = options.clockWindowMs ?? limits.clockWindowMsDefault;
     this.state = new ReplayState((id) => this.found.get(id));
   }
 
@@ -172,14 +180,17 @@ export class LogAuditor {
   private replayEntry(entry: PreparedEntry, sealed: SealedEntry, index: number): void {
     const { row } = entry;
     if (sealed.index !== index) throw auditFailure('AUDIT_INDEX_MISMATCH', { index }, `the leaf says index ${sealed.index}`);
-    if (sealed.body.type === 'ledger.genesis') this.genesisOrigin = sealed.body.origin;
+    if (sealed.body.type === 'ledger.genesis') {
+      this.genesisOrigin = sealed.body.origin;
+      this.clockWindowMs = this.options.clockWindowMs ?? sealed.body.clockWindowMs ?? limits.clockWindowMsDefault;
+    }
     this.state.beginEntry(index);
     let flags: readonly string[];
     try {
       flags = applyEntry(this.state, sealed, {
         index,
         ledgerTimeMs: sealed.ledgerTimeMs,
-        clockWindowMs: this.options.clockWindowMs,
+        clockWindowMs: this.clockWindowMs,
         verifySignature: this.verifySignature,
         // The leaf is canonical (its thread checked), so the bytes after `{"body":` are exactly the
         // body's JCS: prepare sliced the signing message out of them instead of encoding it again.

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { HttpJsonClient, type JsonResponse } from '../../cli/demo/http-client.js';
 import { assets, type Asset } from '../../domain/money.js';
-import { limits } from '../../domain/limits.js';
 import { keyRoleSchema } from '../../domain/entry/schema.js';
 import type { KeyState } from '../core/state.js';
 import { decodeBase64Strict, parseVkey, type NoteVerifier } from '../formats/note.js';
@@ -20,7 +19,7 @@ import type { AuditSource, SourceRow, StoredAccount, StoredState } from './sourc
  */
 const entryJson = z.object({ index: z.int().min(0), entryId: z.string().max(200), leaf: z.string() });
 const entriesPage = z.object({ entries: z.array(entryJson) });
-const keyJson = z.object({ name: z.string(), publicKey: z.string(), vkey: z.string(), clockWindowMs: z.int().min(1000).max(limits.offlineAgeMsMax).optional() });
+const keyJson = z.object({ name: z.string(), publicKey: z.string(), vkey: z.string() });
 const hashesJson = z.object({ hashes: z.array(z.string()).max(64) });
 const accountsJson = z.object({
   accounts: z.array(z.object({ id: z.string(), kind: z.string(), territory: z.string().optional(), label: z.string().optional(), closed: z.boolean() })),
@@ -109,9 +108,6 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
       if (options.vkey !== undefined) return parseVkey(options.vkey);
       const key = await getJson('/v1/log/key', keyJson);
       return parseVkey(key.vkey);
-    },
-    async clockWindowMs(): Promise<number | undefined> {
-      return (await getJson('/v1/log/key', keyJson)).clockWindowMs;
     },
     async latestCheckpoint(): Promise<string | undefined> {
       let response: JsonResponse;

@@ -31,7 +31,6 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
     label: dir,
     mode: 'local',
     verifier: async () => verifier,
-    clockWindowMs: async () => config.clockWindowMs,
     latestCheckpoint: async () => store.latestCheckpoint()?.note,
     async *rows(start: number, end: number): AsyncIterable<readonly SourceRow[]> {
       for (let at = start; at < end; at += auditLimits.chunkEntries) {

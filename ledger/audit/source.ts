@@ -44,8 +44,6 @@ export interface AuditSource {
   readonly mode: 'local' | 'url';
   /** The log's checkpoint key (its name is the log's origin). */
   verifier(): Promise<NoteVerifier>;
-  /** The ledger's clock window (ledger.json, or GET /v1/log/key), undefined when it does not say. */
-  clockWindowMs(): Promise<number | undefined>;
   /** The latest signed checkpoint note, undefined for an empty ledger. */
   latestCheckpoint(): Promise<string | undefined>;
   /** The leaves [start, end) in order, in chunks, read ahead at most a bounded number of chunks. */

@@ -3,7 +3,7 @@ import { CaisseError } from '../../domain/error-spec.js';
 import type { SigningKey } from '../../domain/ed25519.js';
 import { basketHash, basketTotals, type Basket } from '../../domain/entry/basket.js';
 import { bodyHashOfBodyBytes, signingMessageOfBodyBytes, verifyEntrySignature } from '../../domain/entry/sign.js';
-import type { SignedEntry } from '../../domain/entry/schema.js';
+import type { BodyOf, SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
 import { canonicalJson } from '../../domain/jcs.js';
 import { ledgerError } from '../errors.js';
@@ -84,15 +84,25 @@ export class Ledger {
   }
 
   /**
-   * The genesis entry names the log's origin, and every checkpoint repeats it: a ledger.json edited to
-   * another origin would sign checkpoints that no verifier of this log accepts.
+   * The genesis entry names the log's origin (every checkpoint repeats it) and its clock window: a
+   * ledger.json edited to another would sign checkpoints that no verifier of this log accepts, or flag
+   * entries by another window than the one an auditor replays.
    */
   private checkOrigin(): void {
     const genesis = this.size > 0 ? this.store.logAt(0) : undefined;
     if (genesis === undefined) return;
     const body = decodeLeaf(genesis.leaf).body;
     if (body.type !== 'ledger.genesis') throw ledgerError('LEDGER_GENESIS', 'the first entry of the log is not its genesis');
-    if (body.origin !== this.origin) throw ledgerError('LEDGER_ORIGIN_MISMATCH', `ledger.json says ${this.origin}, the genesis entry ${body.origin}`);
+    const mismatch = this.genesisMismatch(body);
+    if (mismatch !== undefined) throw ledgerError('LEDGER_CONFIG_MISMATCH', `ledger.json says ${mismatch}`);
+  }
+
+  /** What of this ledger's configuration a genesis body contradicts, if anything. */
+  private genesisMismatch(body: BodyOf<'ledger.genesis'>): string | undefined {
+    if (body.origin !== this.origin) return `origin ${this.origin}, the genesis ${body.origin}`;
+    const windowMs = body.clockWindowMs ?? limits.clockWindowMsDefault;
+    if (windowMs !== this.clockWindowMs) return `clock window ${this.clockWindowMs} ms, the genesis ${windowMs} ms`;
+    return undefined;
   }
 
   /**
@@ -272,8 +282,9 @@ export class Ledger {
       return { index: existing.index, replayed: true, flags, entryId: existing.entryId, ledgerTimeMs: existing.ledgerTimeMs, leafHash: this.getNode(0, existing.index) };
     }
     const index = this.size;
-    if (entry.body.type === 'ledger.genesis' && entry.body.origin !== this.origin) {
-      throw ledgerError('LEDGER_GENESIS', `the genesis names ${entry.body.origin}, this log is ${this.origin}`);
+    if (entry.body.type === 'ledger.genesis') {
+      const mismatch = this.genesisMismatch(entry.body);
+      if (mismatch !== undefined) throw ledgerError('LEDGER_GENESIS', `this ledger has ${mismatch}`);
     }
     const { flags } = applyEntry(this.store, entry, {
       index,

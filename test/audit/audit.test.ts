@@ -201,7 +201,7 @@ describe('audit of a local ledger', () => {
     expect(e.code).toBe('AUDIT_CHECKPOINT_INVALID');
     expect(e.detail).toContain(origin);
     // The ledger itself refuses to open (and so to sign anything) under that configuration.
-    expect(() => openLedger(h.dir)).toThrow(expect.objectContaining({ code: 'LEDGER_ORIGIN_MISMATCH' }));
+    expect(() => openLedger(h.dir)).toThrow(expect.objectContaining({ code: 'LEDGER_CONFIG_MISMATCH' }));
   });
 
   it('finds a stored checkpoint whose root or signature was edited', async () => {

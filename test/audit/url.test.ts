@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { failure } from './fixture.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountOpenBody, transferBody } from '../../domain/entry/build.js';
@@ -8,6 +10,7 @@ import { audit } from '../../ledger/audit/audit.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { vkey } from '../../ledger/formats/note.js';
 import { createApp } from '../../ledger/http/app.js';
+import { homeFiles, openLedger } from '../../ledger/home.js';
 import { generateSigningKey, keyIdOf } from '../../domain/ed25519.js';
 import { LedgerHarness, line } from '../ledger/harness.js';
 import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
@@ -57,7 +60,7 @@ describe('audit over HTTP (--url)', () => {
     }
   });
 
-  it('replays the clock window the ledger states, unless one is pinned', async () => {
+  it('replays the clock window the genesis entry states, unless one is pinned', async () => {
     const h = new LedgerHarness({ clockWindowMs: 60_000 });
     const s = await h.shopAndMember();
     // Taken offline two minutes ago: outside this ledger's one-minute window, so flagged offline.
@@ -68,6 +71,13 @@ describe('audit over HTTP (--url)', () => {
       const url = await serve({ h });
       const report = await audit({ url }, { threads: 0 });
       expect(report.entries).toBe(h.ledger.treeSize());
+      expect((await audit({ data: h.dir }, { threads: 0 })).entries).toBe(h.ledger.treeSize());
+      // The window is signed into the log; ledger.json cannot drift from it.
+      const configPath = join(h.dir, homeFiles.config);
+      const config = readFileSync(configPath, 'utf8');
+      writeFileSync(configPath, JSON.stringify({ ...(JSON.parse(config) as object), clockWindowMs: 300_000 }));
+      expect(() => openLedger(h.dir)).toThrow(expect.objectContaining({ code: 'LEDGER_CONFIG_MISMATCH' }));
+      writeFileSync(configPath, config);
       // With the default five minutes pinned, the same entry should not have been flagged.
       const pinned = await failure(audit({ url }, { threads: 0, clockWindowMs: 300_000 }));
       expect(pinned.code).toBe('AUDIT_FLAGS_MISMATCH');
