@@ -107,8 +107,9 @@ let lastHour = Number.NaN;
 let lastMonth = 0;
 
 /**
- * The calendar month in France at a given instant. Paris is a whole number of hours from UTC (CET and
- * CEST, switching on the hour), so the month is the same through any UTC hour: remembered per hour.
+ * The calendar month in France at a given instant. Since 1911 Paris is a whole number of hours from
+ * UTC (CET and CEST, switching on the hour), so the month is the same through any UTC hour: remembered
+ * per hour. (Before 1911 it kept Paris mean time; no entry is that old: times are never negative.)
  */
 export function monthInParis(atMs: number): number {
   const hour = Math.floor(atMs / hourMs);

@@ -363,6 +363,7 @@ function write(state: LedgerState, body: EntryBody, index: number): void {
   // Checks that depend on no posting come first, then every write: nothing below may throw a result code.
   switch (body.type) {
     case 'ledger.genesis':
+      if (new Set(body.keys.map((k) => k.keyId)).size !== body.keys.length) throw ledgerError('LEDGER_INVALID_ENTRY', 'the genesis registers a key twice');
       for (const key of body.keys) checkKeyRegistration(state, key);
       for (const key of body.keys) state.registerKey(toKeyState(key, index));
       return;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../domain/ed25519.js';
 import {
@@ -14,6 +17,9 @@ import {
   transferBody,
 } from '../../domain/entry/build.js';
 import { signEntry } from '../../domain/entry/sign.js';
+import { entryFormatVersion, type EntryBody } from '../../domain/entry/schema.js';
+import { Ledger } from '../../ledger/core/ledger.js';
+import { SqliteStore } from '../../ledger/store/sqlite-store.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openLedger, standardAccounts } from '../../ledger/home.js';
@@ -331,5 +337,28 @@ describe('group commit and restart', () => {
     expect(() => h.store.db.prepare('UPDATE postings SET amount_cents = 0').run()).toThrow(/append-only/);
     expect(h.store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(h.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
+
+describe('the genesis entry', () => {
+  it('is refused when it registers a key twice, names another origin or another clock window', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caisse-genesis-'));
+    const store = SqliteStore.open(join(dir, 'ledger.sqlite'));
+    try {
+      const key = generateSigningKey();
+      const ledger = new Ledger(store, key, { origin: 'caisse.example/test', clockWindowMs: 60_000, nowMs: () => 1_795_428_000_000 });
+      const genesis = (over: Record<string, unknown>, keys = [keyRegistration(key.publicKey, 'ledger')]) => ({
+        entry: signEntry({ v: entryFormatVersion, id: 'genesis-0000', type: 'ledger.genesis', createdAtMs: 1_795_428_000_000, origin: 'caisse.example/test', clockWindowMs: 60_000, keys, ...over } as EntryBody, [key]),
+      });
+      const codes = (s: ReturnType<typeof genesis>) => ledger.appendGroup([s]).map((o) => (o.ok ? 'ok' : o.error.code));
+      expect(codes(genesis({}, [keyRegistration(key.publicKey, 'ledger'), keyRegistration(key.publicKey, 'ledger')]))).toEqual(['LEDGER_INVALID_ENTRY']);
+      expect(codes(genesis({ origin: 'autre.example/test' }))).toEqual(['LEDGER_GENESIS']);
+      expect(codes(genesis({ clockWindowMs: undefined }))).toEqual(['LEDGER_GENESIS']);
+      expect(ledger.treeSize()).toBe(0);
+      expect(codes(genesis({}))).toEqual(['ok']);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
