@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import { limits } from '../../domain/limits.js';
 import { dataOption } from '../options.js';
 import type { Command } from '../command.js';
 import { optInt, optString } from '../command.js';
@@ -17,11 +18,23 @@ export const ledgerInit: Command = {
   options: [
     dataOption,
     { name: 'origin', kind: 'string', valueName: 'ORIGIN', help: { fr: 'nom du journal dans ses points de contrôle', en: 'log name in its checkpoints' } },
+    {
+      name: 'clock-window-ms',
+      kind: 'int',
+      valueName: 'MS',
+      min: 1000,
+      max: limits.offlineAgeMsMax,
+      help: {
+        fr: 'écart admis entre l’heure d’une écriture et celle du registre (défaut 300000 ; fixé pour toujours par la genèse)',
+        en: 'accepted gap between an entry’s time and the ledger’s (default 300000; fixed for good by the genesis)',
+      },
+    },
   ],
   async run(args, io) {
     const dir = resolve(io.cwd, optString(args, 'data') ?? '');
     const origin = optString(args, 'origin');
-    const result = initLedger(dir, origin === undefined ? {} : { origin });
+    const clockWindowMs = optInt(args, 'clock-window-ms');
+    const result = initLedger(dir, { ...(origin === undefined ? {} : { origin }), ...(clockWindowMs === undefined ? {} : { clockWindowMs }) });
     const fr = io.lang === 'fr';
     io.out(`${fr ? 'Registre créé dans' : 'Ledger created in'} ${dir}\n${fr ? 'Origine' : 'Origin'} : ${result.origin}\n`);
     for (const k of result.keys) io.out(`  ${k.role.padEnd(10)} ${k.keyId}  ${k.publicKey}\n`);

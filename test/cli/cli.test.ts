@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caisseBin, envWithoutLocale, requireBuiltCaisse, runCaisse, stackTraceLine, type CaisseRun } from './caisse-bin.js';
+import { openLedger } from '../../ledger/home.js';
 
 /**
  * The `caisse` command as a user meets it, run from dist/ in a child process: help in French by default
@@ -146,5 +147,31 @@ describe('ledger init', () => {
         expect(run.stdout).not.toContain(Buffer.from(secret, 'base64').toString('hex'));
       }
     }
+  });
+
+  it('fixes the clock window at init, signs it into the genesis, and refuses a ledger.json edited since', async () => {
+    const dir = join(work, 'ledger-window');
+    const init = await runCaisse(['ledger', 'init', '--data', dir, '--clock-window-ms', '120000']);
+    expect(init.code, init.stderr).toBe(0);
+    const configPath = join(dir, 'ledger.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clockWindowMs: number };
+    expect(config.clockWindowMs).toBe(120_000);
+    const genesis = openLedger(dir);
+    try {
+      expect(Buffer.from(genesis.store.logAt(0)?.leaf ?? []).toString()).toContain('"clockWindowMs":120000');
+    } finally {
+      genesis.close();
+    }
+    expect((await runCaisse(['ledger', 'verify', '--data', dir])).code).toBe(0);
+    writeFileSync(configPath, JSON.stringify({ ...config, clockWindowMs: 300_000 }));
+    const audited = await runCaisse(['ledger', 'verify', '--data', dir]);
+    const serve = await runCaisse(['ledger', 'serve', '--data', dir, '--port', '0']);
+    expect(serve.code).not.toBe(0);
+    expect(serve.stderr).toMatch(/^Erreur LEDGER_CONFIG_MISMATCH : /);
+    expect(serve.stderr).toContain('120000');
+    // The audit replays the window of the genesis, whatever ledger.json says.
+    expect(audited.code, audited.stderr).toBe(0);
+    const bad = await runCaisse(['ledger', 'init', '--data', join(work, 'ledger-bad-window'), '--clock-window-ms', '10']);
+    expect(bad.code).toBe(2);
   });
 });
