@@ -12,7 +12,7 @@ import { AuditFailure, auditFailure } from './failure.js';
 import { openHttpSource } from './http-source.js';
 import { auditLimits } from './limits.js';
 import { openLocalSource } from './local-source.js';
-import type { AuditSource } from './source.js';
+import type { AuditSource, ReplayedCounts } from './source.js';
 
 /**
  * `caisse ledger verify`: audits a ledger from its log alone. Every leaf is decoded and replayed
@@ -79,7 +79,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
 
     if (source.mode === 'local') {
       checkLocalTree(source, latest);
-      compareState(auditor.state, await source.storedState([...auditor.state.refunds().keys()]));
+      compareState(auditor.state, await source.storedState(replayedCounts(auditor)));
     } else {
       latest = await compareServedState(source, verifier, auditor, latest);
     }
@@ -175,7 +175,7 @@ function checkLocalTree(source: AuditSource, latest: VerifiedCheckpoint): void {
 async function compareServedState(source: AuditSource, verifier: NoteVerifier, auditor: LogAuditor, start: VerifiedCheckpoint): Promise<VerifiedCheckpoint> {
   let latest = start;
   for (let round = 0; round < auditLimits.balanceRoundsMax; round++) {
-    const stored = await source.storedState([...auditor.state.refunds().keys()]);
+    const stored = await source.storedState(replayedCounts(auditor));
     const again = await latestCheckpoint(source, verifier);
     const size = latest.checkpoint.size;
     if (again.checkpoint.size < size || (again.checkpoint.size === size && !hashesEqual(again.checkpoint.rootHash, latest.checkpoint.rootHash))) {
@@ -189,6 +189,10 @@ async function compareServedState(source: AuditSource, verifier: NoteVerifier, a
     latest = again;
   }
   throw auditFailure('AUDIT_LEDGER_BUSY', { size: latest.checkpoint.size }, `${auditLimits.balanceRoundsMax} rounds`);
+}
+
+function replayedCounts(auditor: LogAuditor): ReplayedCounts {
+  return { refundedPayments: [...auditor.state.refunds().keys()], accounts: auditor.state.accounts().length, keys: auditor.state.keys().length };
 }
 
 /**

@@ -5,7 +5,7 @@ import { verifyEntrySignature } from '../../domain/entry/sign.js';
 import { applyEntry } from '../core/apply.js';
 import type { KeyState } from '../core/state.js';
 import type { VerifierPool } from '../crypto/verifier-pool.js';
-import type { VerifyResult } from '../crypto/verify-task.js';
+import { runVerifyTask, type VerifyResult } from '../crypto/verify-task.js';
 import type { SealedEntry } from '../formats/leaf.js';
 import type { NoteVerifier } from '../formats/note.js';
 import { CompactRange } from '../merkle/compact-range.js';
@@ -103,7 +103,10 @@ export class LogAuditor {
         position += chunk.entries.length;
         // Past a fault nothing more is read: the replay stops there.
         if (chunk.failure !== undefined) reading = false;
-        const ready = Promise.all([pool.run(chunk.task), source.lookup(chunk.lookups, total, target.checkpoint.rootHash)]).then(
+        // A thread that dies with the chunk (out of memory…) does not stop the audit: the chunk is
+        // checked here instead.
+        const checked = pool.run(chunk.task).catch(() => runVerifyTask(chunk.task));
+        const ready = Promise.all([checked, source.lookup(chunk.lookups, total, target.checkpoint.rootHash)]).then(
           ([result, found]): ReadyChunk => ({ chunk, result, found, checkpoints }),
         );
         ready.catch(() => undefined); // awaited in order below

@@ -48,6 +48,12 @@ export function compareState(replayed: ReplayState, stored: StoredState): void {
   }
 
   if (stored.keys !== undefined) compareKeys(replayed.keys(), stored.keys);
+  if (stored.refunds !== undefined) {
+    // The other way round too: a refund the store counts and the log never made.
+    for (const [paymentId, cents] of stored.refunds) {
+      if (replayed.refunds().get(paymentId) !== cents) throw auditFailure('AUDIT_STATE_MISMATCH', {}, `payment ${paymentId}: stored refunds ${cents}, the log gives ${replayed.refunds().get(paymentId) ?? 'none'}`);
+    }
+  }
   if (stored.refundedCents !== undefined) {
     for (const [paymentId, cents] of replayed.refunds()) {
       const storedCents = stored.refundedCents(paymentId);

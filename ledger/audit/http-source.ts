@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HttpJsonClient, type JsonResponse } from '../../cli/demo/http-client.js';
 import { assets, type Asset } from '../../domain/money.js';
+import { limits } from '../../domain/limits.js';
 import { keyRoleSchema } from '../../domain/entry/schema.js';
 import type { KeyState } from '../core/state.js';
 import { decodeBase64Strict, parseVkey, type NoteVerifier } from '../formats/note.js';
@@ -11,7 +12,7 @@ import { auditFailure } from './failure.js';
 import { auditLimits } from './limits.js';
 import { lookedUpFromLeaf } from './lookup.js';
 import type { LookedUpEntry } from './replay-state.js';
-import type { AuditSource, SourceRow, StoredAccount, StoredState } from './source.js';
+import type { AuditSource, ReplayedCounts, SourceRow, StoredAccount, StoredState } from './source.js';
 
 /**
  * A ledger read over its public HTTP API (/v1). Every answer is validated before use; leaves and
@@ -22,7 +23,7 @@ const entriesPage = z.object({ entries: z.array(entryJson) });
 const keyJson = z.object({ name: z.string(), publicKey: z.string(), vkey: z.string() });
 const hashesJson = z.object({ hashes: z.array(z.string()).max(64) });
 const accountsJson = z.object({
-  accounts: z.array(z.object({ id: z.string(), kind: z.string(), territory: z.string().optional(), label: z.string().optional(), closed: z.boolean() })),
+  accounts: z.array(z.object({ id: z.string(), kind: z.string(), territory: z.string().optional(), label: z.string().optional(), closed: z.boolean() })).max(limits.accountsPageMax),
   next: z.string().optional(),
 });
 const accountJson = z.object({ id: z.string(), balances: z.record(z.string(), z.int()) });
@@ -37,7 +38,7 @@ const keysJson = z.object({
       registeredIndex: z.int().min(0),
       revokedIndex: z.int().min(0).optional(),
     }),
-  ),
+  ).max(limits.keysPageMax),
   next: z.string().optional(),
 });
 const paymentJson = z.object({ id: z.string(), refundedCents: z.int().min(0) });
@@ -87,6 +88,36 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
       if (leaf === undefined) throw auditFailure('AUDIT_LEAF_MALFORMED', { index: e.index }, 'leaf is not base64');
       return { index: e.index, leaf, entryId: e.entryId };
     });
+  }
+
+  /**
+   * Reads a listing paged by id (`after`, `next`), page after page, holding the server to the format:
+   * ids strictly increasing, `next` the last id of a non-empty page, and never more items than the
+   * log made (`countMax`, from the replay): a server cannot keep the audit reading forever.
+   */
+  async function eachPage<P extends { next?: string | undefined }>(
+    path: string,
+    schema: z.ZodType<P>,
+    idsOf: (page: P) => string[],
+    countMax: number,
+    what: string,
+    use: (page: P) => void,
+  ): Promise<void> {
+    let count = 0;
+    for (let after: string | undefined = ''; after !== undefined; ) {
+      const page: P = await getJson(`${path}?after=${encodeURIComponent(after)}`, schema);
+      const ids = idsOf(page);
+      let previous: string = after;
+      for (const id of ids) {
+        if (id <= previous) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: ${id} listed after ${previous}`);
+        previous = id;
+      }
+      if (page.next !== undefined && (ids.length === 0 || page.next !== previous)) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${path}: next ${page.next} is not the last id of its page`);
+      count += ids.length;
+      if (count > countMax) throw auditFailure('AUDIT_STATE_MISMATCH', {}, `the server lists more ${what} than the log made (${countMax})`);
+      use(page);
+      after = page.next;
+    }
   }
 
   /** Runs `fn` over `items` with at most `width` calls pending. */
@@ -168,34 +199,27 @@ export function openHttpSource(baseUrl: string, options: { vkey?: string } = {})
       });
       return found;
     },
-    async storedState(refundedPayments: readonly string[]): Promise<StoredState> {
+    async storedState(replayed: ReplayedCounts): Promise<StoredState> {
       // The list comes in pages (limits.accountsPageMax accounts each), in id order: follow `next`.
       const accounts: StoredAccount[] = [];
-      let after: string | undefined = '';
-      while (after !== undefined) {
-        const page: z.infer<typeof accountsJson> = await getJson(`/v1/accounts?after=${encodeURIComponent(after)}`, accountsJson);
+      await eachPage('/v1/accounts', accountsJson, (page) => page.accounts.map((a) => a.id), replayed.accounts, 'accounts', (page) => {
         for (const a of page.accounts) accounts.push({ id: a.id, kind: a.kind, closed: a.closed, territory: a.territory, label: a.label });
-        if (page.next !== undefined && page.next <= after) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/accounts: page after ${after} goes back to ${page.next}`);
-        after = page.next;
-      }
+      });
       const balances: { account: string; asset: Asset; balanceCents: number }[] = [];
       await eachBounded(accounts, auditLimits.lookupsInFlight, async (a) => {
         const one = await getJson(`/v1/accounts/${encodeURIComponent(a.id)}`, accountJson);
         for (const asset of assets) balances.push({ account: a.id, asset, balanceCents: one.balances[asset] ?? 0 });
       });
       const keys: KeyState[] = [];
-      for (let afterKey: string | undefined = ''; afterKey !== undefined; ) {
-        const page: z.infer<typeof keysJson> = await getJson(`/v1/keys?after=${encodeURIComponent(afterKey)}`, keysJson);
+      await eachPage('/v1/keys', keysJson, (page) => page.keys.map((k) => k.keyId), replayed.keys, 'keys', (page) => {
         for (const k of page.keys) {
           const publicKey = decodeBase64Strict(k.publicKey);
           if (publicKey === undefined) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/keys: key ${k.keyId} is not base64`);
           keys.push({ keyId: k.keyId, publicKey, role: k.role, merchant: k.merchant, tillId: k.tillId, registeredIndex: k.registeredIndex, revokedIndex: k.revokedIndex });
         }
-        if (page.next !== undefined && page.next <= afterKey) throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `/v1/keys: page after ${afterKey} goes back to ${page.next}`);
-        afterKey = page.next;
-      }
+      });
       const refunded = new Map<string, number>();
-      await eachBounded(refundedPayments, auditLimits.lookupsInFlight, async (id) => {
+      await eachBounded(replayed.refundedPayments, auditLimits.lookupsInFlight, async (id) => {
         // A payment the server does not know is left out: the comparison then names it.
         const payment = await getJsonIfFound(`/v1/payments/${encodeURIComponent(id)}`, paymentJson);
         if (payment !== undefined) refunded.set(id, payment.refundedCents);

@@ -57,6 +57,7 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
         balances: store.balances(),
         keys: store.keys(),
         refundedCents: (paymentId) => store.payment(paymentId)?.refundedCents,
+        refunds: store.refundedPayments(),
       };
     },
     node: (level, index) => store.node(level, index),

@@ -36,6 +36,16 @@ export interface StoredState {
   readonly keys?: readonly KeyState[];
   /** How much of a payment the store says was refunded (over HTTP: of the payments asked for). */
   readonly refundedCents?: (paymentId: string) => number | undefined;
+  /** Locally: every payment the store says was refunded, and by how much. */
+  readonly refunds?: ReadonlyMap<string, number>;
+}
+
+/** What the replay knows before asking for the stored state. */
+export interface ReplayedCounts {
+  /** The payments the log refunded (part of), whose stored refunded amount is compared. */
+  readonly refundedPayments: readonly string[];
+  readonly accounts: number;
+  readonly keys: number;
 }
 
 export interface AuditSource {
@@ -53,8 +63,11 @@ export interface AuditSource {
    * and sits at the index given, under the tree of `size` leaves with root `root`.
    */
   lookup(ids: readonly string[], size: number, root: Uint8Array): Promise<Map<string, LookedUpEntry>>;
-  /** The ledger's stored state (at the audited tree size: a snapshot locally; see balance rounds). */
-  storedState(refundedPayments: readonly string[]): Promise<StoredState>;
+  /**
+   * The ledger's stored state (at the audited tree size: a snapshot locally; see balance rounds). The
+   * replay's figures bound what a server may list: no more accounts or keys than the log made.
+   */
+  storedState(replayed: ReplayedCounts): Promise<StoredState>;
   /** Local only: a stored tree node. */
   readonly node?: (level: number, index: number) => Uint8Array | undefined;
   /** Local only: the stored nodes of one level with index in [from, to), by index. */

@@ -10,10 +10,24 @@ import { runVerifyTask, type SignatureCheck, type VerifyResult, type VerifyTask 
  * every core. With zero threads it runs tasks inline (tests that run the TypeScript sources directly
  * cannot start the compiled worker, and a single-core device gains nothing from a thread).
  */
+interface PendingJob {
+  readonly task: VerifyTask;
+  readonly done: (r: VerifyResult) => void;
+  readonly fail: (e: Error) => void;
+}
+
+function runInline(job: PendingJob): void {
+  try {
+    job.done(runVerifyTask(job.task));
+  } catch (e) {
+    job.fail(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
 export class VerifierPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: { task: VerifyTask; done: (r: VerifyResult) => void; fail: (e: Error) => void }[] = [];
+  private readonly waiting: PendingJob[] = [];
   private readonly inflight = new Map<number, { worker: Worker; done: (r: VerifyResult) => void; fail: (e: Error) => void }>();
   private nextId = 1;
   /** Signature checks asked for in this turn of the event loop, sent together at its end. */
@@ -125,12 +139,14 @@ export class VerifierPool {
     const idleAt = this.idle.indexOf(worker);
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
     if (this.workers.length > 0) return;
-    for (const job of this.waiting.splice(0)) job.done(runVerifyTask(job.task));
+    for (const job of this.waiting.splice(0)) runInline(job);
   }
 
+  /** Stops the threads; what was still waiting for one runs inline, so that no caller waits forever. */
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
     this.idle.length = 0;
+    for (const job of this.waiting.splice(0)) runInline(job);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

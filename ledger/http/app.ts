@@ -48,7 +48,7 @@ export function createApp(options: AppOptions): express.Express {
 
   // Reads see what another process appended to the same directory since the last group commit.
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (req.method === 'GET') ledger.catchUp();
+    if (req.method === 'GET' || req.method === 'HEAD') ledger.catchUp();
     next();
   });
 

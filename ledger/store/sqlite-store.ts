@@ -141,6 +141,7 @@ export class SqliteStore implements LedgerState {
       paymentGet: db.prepare('SELECT entry_id, payer, merchant, amount_cents, refunded_cents FROM payments WHERE entry_id = ?'),
       paymentInsert: db.prepare('INSERT INTO payments (entry_id, idx, payer, merchant, amount_cents, refunded_cents) VALUES (?, ?, ?, ?, ?, 0)'),
       paymentRefund: db.prepare('UPDATE payments SET refunded_cents = refunded_cents + ? WHERE entry_id = ?'),
+      paymentsRefunded: db.prepare('SELECT entry_id, refunded_cents FROM payments WHERE refunded_cents <> 0').raw(),
       entryExists: db.prepare('SELECT 1 FROM log WHERE entry_id = ?').pluck(),
       allowanceGet: db.prepare('SELECT 1 FROM allowances WHERE period = ? AND account = ?').pluck(),
       allowanceInsert: db.prepare('INSERT INTO allowances (period, account, idx) VALUES (?, ?, ?)'),
@@ -371,6 +372,12 @@ export class SqliteStore implements LedgerState {
     const r = this.s.paymentGet.get(entryId) as Row | undefined;
     if (r === undefined) return undefined;
     return { id: r.entry_id as string, payer: r.payer as string, merchant: r.merchant as string, amountCents: r.amount_cents as number, refundedCents: r.refunded_cents as number };
+  }
+  /** Every payment with a refunded amount, and that amount (the audit compares them with its replay). */
+  refundedPayments(): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const row of this.s.paymentsRefunded.iterate() as IterableIterator<unknown[]>) found.set(row[0] as string, row[1] as number);
+    return found;
   }
   entryExists(entryId: string): boolean {
     return this.s.entryExists.get(entryId) !== undefined;

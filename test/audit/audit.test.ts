@@ -204,6 +204,16 @@ describe('audit of a local ledger', () => {
     expect(() => openLedger(h.dir)).toThrow(expect.objectContaining({ code: 'LEDGER_CONFIG_MISMATCH' }));
   });
 
+  it('finds a refund the store counts and the log never made', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    const id = h.store.logAt(paymentIndex)?.entryId ?? '';
+    tamper(h.dir, (db) => db.prepare('UPDATE payments SET refunded_cents = 40 WHERE entry_id = ?').run(id));
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_STATE_MISMATCH');
+    expect(e.detail).toContain(id);
+  });
+
   it('finds a stored checkpoint whose root or signature was edited', async () => {
     fixture = await buildFixture();
     const { h } = fixture;

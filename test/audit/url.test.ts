@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { join } from 'node:path';
 import { failure } from './fixture.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,6 +125,40 @@ describe('audit over HTTP (--url)', () => {
     tamper(h.dir, (db) => db.prepare("UPDATE keys SET role = 'operator' WHERE key_id = ?").run(till));
     const keys = await failure(audit({ url }, { threads: 0 }));
     expect(keys.code).toBe('AUDIT_STATE_MISMATCH');
+  });
+
+  it('holds a server to its listing format: no endless pages, no more accounts than the log opened', async () => {
+    fixture = await buildFixture();
+    const f = fixture;
+    const real = createApp({ ledger: f.h.ledger, pool: new VerifierPool(0), ledgerPublicKey: f.h.ledgerKey.publicKey });
+    const hostile = async (listing: (after: string) => unknown) => {
+      const front = express();
+      front.get('/v1/accounts', (req, res) => {
+        res.json(listing(String(req.query.after ?? '')));
+      });
+      front.use(real);
+      const s = await new Promise<Server>((done) => {
+        const listening = front.listen(0, '127.0.0.1', () => done(listening));
+      });
+      try {
+        return await failure(audit({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` }, { threads: 0 }));
+      } finally {
+        s.closeAllConnections();
+        await new Promise<void>((done) => s.close(() => done()));
+      }
+    };
+    // Empty pages that always promise another.
+    let n = 0;
+    const empty = await hostile(() => ({ accounts: [], next: `hh:z${String((n += 1)).padStart(8, '0')}` }));
+    expect(empty.code).toBe('AUDIT_SOURCE_UNAVAILABLE');
+    // Full pages of made-up accounts, for ever.
+    const endless = await hostile((after) => {
+      const start = after === '' ? 0 : Number(after.slice(4)) + 1;
+      const accounts = Array.from({ length: 10 }, (_, i) => ({ id: `hh:x${String(start + i).padStart(8, '0')}`, kind: 'household', closed: false }));
+      return { accounts, next: accounts[accounts.length - 1]?.id };
+    });
+    expect(endless.code).toBe('AUDIT_STATE_MISMATCH');
+    expect(endless.detail).toContain('more accounts');
   });
 
   it('refuses a server whose checkpoints another key signs than the pinned one', async () => {

@@ -60,6 +60,16 @@ describe('verifier pool', () => {
     expect(p.backlog).toBe(0);
   });
 
+  it('settles every task when closed, the ones still waiting for a thread included', async () => {
+    const p = new VerifierPool(1, compiledVerifyWorker);
+    const tasks = checks(3).map((check) => p.run({ checks: [check], leaves: [] }));
+    await p.close();
+    const settled = await Promise.allSettled(tasks);
+    // The one on the thread may be cut short; the others ran inline and answered.
+    expect(settled.filter((s) => s.status === 'fulfilled').length).toBeGreaterThanOrEqual(2);
+    expect(p.backlog).toBe(0);
+  });
+
   it('verifies inline without threads', async () => {
     const p = new VerifierPool(0);
     pool = p;
