@@ -67,7 +67,8 @@ function makeBase(json: Json, submitted: boolean): Base {
 
 beforeAll(async () => {
   d = await DemoLedger.create({ households: 6, runId: 'fuzz' });
-  server = await d.listen();
+  // Two verifier threads, as served: a mutated signature goes through the threads and then inline.
+  server = await d.listen({ threads: 2 });
   const household = d.world.households[0]?.accountId ?? '';
   const shop = d.world.shops[0]?.accountId ?? '';
   for (let i = 0; i < 8; i++) bases.push(makeBase(toJson(d.nextPayment()) as unknown as Json, false));
