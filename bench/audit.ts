@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { audit } from '../ledger/audit/audit.js';
 import { ensureBigLog } from './big-log.js';
 import { benchArgs, fmtRate, isMain, printTable, type FigureTable } from './figure.js';
+import { profiled } from './profile.js';
 import { allCoresVerifies } from './raw-limits.js';
 
 /**
@@ -30,7 +31,7 @@ export async function run(options: AuditBenchOptions): Promise<FigureTable> {
   // log's length); what is compared is the third quarter with the fourth.
   let quarter = 0;
   let thirdQuarterBytes = 0;
-  const report = await audit({ data: dir }, {
+  const report = await profiled('audit', () => audit({ data: dir }, {
     threads,
     onProgress(done, total) {
       if (quarter === 0 && done * 2 >= total) {
@@ -41,7 +42,7 @@ export async function run(options: AuditBenchOptions): Promise<FigureTable> {
         thirdQuarterBytes = rss.reset();
       }
     },
-  });
+  }));
   const fourthQuarterBytes = rss.reset();
   rss.stop();
   const verifyAfter = await allCoresVerifies('node-cached', threads, verifyMs);

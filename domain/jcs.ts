@@ -31,6 +31,36 @@ export function canonicalBytes(value: unknown): Uint8Array {
 const depthMax = 32;
 
 /**
+ * Whether `text`, which JSON.parse turned into `value`, is exactly canonicalJson(value): the check that
+ * a leaf has its one spelling, made for every leaf an audit reads. When every object's keys already
+ * come in JCS order and every number is a safe integer, JSON.stringify writes what canonicalJson would
+ * (same escaping, same integers) at a third of the cost; otherwise (keys such as "10" and "9", which
+ * JavaScript enumerates as numbers, or a number canonicalJson refuses) canonicalJson decides, as before.
+ */
+export function isCanonicalText(value: unknown, text: string): boolean {
+  if (inJcsOrder(value, 0)) return JSON.stringify(value) === text;
+  return canonicalJson(value) === text;
+}
+
+function inJcsOrder(value: unknown, depth: number): boolean {
+  if (depth > depthMax) return false;
+  if (typeof value === 'number') return Number.isSafeInteger(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!inJcsOrder(item, depth + 1)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const key of Object.keys(record)) {
+    if (previous !== undefined && !(previous < key)) return false;
+    if (!inJcsOrder(record[key], depth + 1)) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/**
  * Builds the text by string concatenation (V8 ropes) rather than an array of parts joined at the end:
  * this runs several times per entry on the ledger's hot path (body, leaf, basket lines).
  */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCanonicalBase64 } from '../base64.js';
 import { accountIdPattern, entryIdPattern, keyIdPattern, tillIdPattern } from '../ids.js';
 import { amountCentsMax } from '../money.js';
 import { limits } from '../limits.js';
@@ -21,12 +22,7 @@ export const periodSchema = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'pe
  * digit must be zero, or one signature (or key) could be written several ways and one signed entry
  * have several leaves.
  */
-const base64Of = (bytes: number) =>
-  z
-    .string()
-    .length(4 * Math.ceil(bytes / 3))
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64')
-    .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, 'not canonical base64');
+const base64Of = (bytes: number) => z.string().refine((s) => isCanonicalBase64(s, bytes), `canonical base64 of ${bytes} bytes`);
 export const base64Sha256Schema = base64Of(32);
 export const publicKeySchema = base64Of(32);
 export const signatureSchema = base64Of(64);

@@ -6,7 +6,7 @@ import { applyEntry } from '../core/apply.js';
 import type { KeyState } from '../core/state.js';
 import type { VerifierPool } from '../crypto/verifier-pool.js';
 import { runVerifyTask, type VerifyResult } from '../crypto/verify-task.js';
-import type { SealedEntry } from '../formats/leaf.js';
+import { decodeLeaf, type SealedEntry } from '../formats/leaf.js';
 import type { NoteVerifier } from '../formats/note.js';
 import { CompactRange } from '../merkle/compact-range.js';
 import type { HashedNode } from '../merkle/ranges.js';
@@ -22,9 +22,10 @@ import type { AuditSource, SourceRow } from './source.js';
 /**
  * Streams the log through the audit pipeline and replays it:
  *
- *   read a chunk → prepare it (main thread, in order: decode, resolve keys, pack)
+ *   read a chunk → prepare it (main thread, in order: find signatures and bodies, resolve keys, pack)
  *     → verifier thread (signatures and leaf hashes) and look-ups of the ids it names
- *     → replay (main thread, in order: applyEntry with the threads' answers, Merkle root, checkpoints)
+ *     → replay (main thread, in order: decode and validate each leaf, applyEntry with the threads'
+ *       answers, Merkle root, checkpoints)
  *
  * At most `chunksInFlightPerThread` chunks per thread are between reading and replay, so memory stays
  * flat however long the log is. The first fault stops the audit with the index where it was found.
@@ -131,22 +132,20 @@ export class LogAuditor {
   }
 
   /**
-   * Stored checkpoints (local source) at the tree sizes this chunk's leaves reach: the store is asked
-   * at every size (a look-up by primary key), since group commits that share a millisecond share a
-   * ledger time and nothing else tells where a checkpoint was signed.
+   * Stored checkpoints (local source) at the tree sizes this chunk's leaves reach, read by size (one
+   * range read per chunk): group commits that share a millisecond share a ledger time, and nothing
+   * else tells where a checkpoint was signed.
    */
   private storedCheckpoints(rows: readonly SourceRow[], from: number): Map<number, StoredCheckpointCheck | AuditFailure> {
     const out = new Map<number, StoredCheckpointCheck | AuditFailure>();
-    const at = this.options.source.storedCheckpointAt;
-    if (at === undefined) return out;
-    for (let size = from + 1; size <= from + rows.length; size++) {
-      const stored = at(size);
-      if (stored === undefined) continue;
+    const between = this.options.source.storedCheckpoints;
+    if (between === undefined) return out;
+    for (const stored of between(from, from + rows.length)) {
       try {
-        out.set(size, splitStoredCheckpoint(size, stored.note, stored.root, this.options.verifier));
+        out.set(stored.size, splitStoredCheckpoint(stored.size, stored.note, stored.root, this.options.verifier));
       } catch (e) {
         if (!(e instanceof AuditFailure)) throw e;
-        out.set(size, e);
+        out.set(stored.size, e);
       }
     }
     return out;
@@ -158,14 +157,8 @@ export class LogAuditor {
     this.prefetchNodes(this.size, this.size + chunk.entries.length);
     chunk.entries.forEach((entry, k) => {
       const index = this.size;
-      const leafError = result.leafErrors?.[k];
-      assert.ok(leafError !== undefined, 'the threads validate every leaf');
-      if (leafError !== null) throw auditFailure('AUDIT_LEAF_MALFORMED', { index }, leafError);
       this.current = { entry, chunk, result };
-      // decodeLeaf accepted these bytes on a thread: JSON.parse of them gives the value it validated.
-      const leaf = entry.row.leaf;
-      const sealed = JSON.parse(Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString('utf8')) as SealedEntry;
-      this.replayEntry(entry, sealed, index);
+      this.replayEntry(entry, decodedLeaf(entry.row.leaf, index), index);
       this.compact.append(result.leafHashes.subarray(k * 32, k * 32 + 32), this.checkNode);
       const size = index + 1;
       const stored = ready.checkpoints.get(size);
@@ -273,6 +266,21 @@ export class LogAuditor {
       throw auditFailure('AUDIT_ROOT_MISMATCH', { size: stored.size }, 'a stored checkpoint signs another root than the leaves give');
     }
     this.checkpointsVerified++;
+  }
+}
+
+/**
+ * The leaf parsed and validated (format and canonical form), here rather than on a verifier thread:
+ * the replay needs it parsed anyway, and parsing it twice cost more than the threads saved. Parsed
+ * only when its turn comes, so that parsed leaves never wait in memory for their chunk's thread.
+ */
+function decodedLeaf(leaf: Uint8Array, index: number): SealedEntry {
+  try {
+    return decodeLeaf(leaf);
+  } catch (e) {
+    // Whatever a leaf makes the decoder refuse (format, canonical form, nesting) makes it malformed.
+    if (e instanceof Error) throw auditFailure('AUDIT_LEAF_MALFORMED', { index }, e.message);
+    throw e;
   }
 }
 

@@ -34,11 +34,10 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
     latestCheckpoint: async () => store.latestCheckpoint()?.note,
     async *rows(start: number, end: number): AsyncIterable<readonly SourceRow[]> {
       for (let at = start; at < end; at += auditLimits.chunkEntries) {
-        const chunk: SourceRow[] = [];
-        // Each chunk is read to its end before anything else uses the connection.
-        for (const row of store.iterateLog(at, Math.min(at + auditLimits.chunkEntries, end))) {
-          chunk.push({ index: row.index, leaf: row.leaf, entryId: row.entryId, stored: { type: row.type, ledgerTimeMs: row.ledgerTimeMs, bodyHash: row.bodyHash } });
-        }
+        // One read per chunk (bounded by chunkEntries), not a call into SQLite per row.
+        const chunk: SourceRow[] = store
+          .logRange(at, Math.min(at + auditLimits.chunkEntries, end))
+          .map((row) => ({ index: row.index, leaf: row.leaf, entryId: row.entryId, stored: { type: row.type, ledgerTimeMs: row.ledgerTimeMs, bodyHash: row.bodyHash } }));
         yield chunk;
         if (chunk.length < Math.min(auditLimits.chunkEntries, end - at)) return;
       }
@@ -62,7 +61,7 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
     },
     node: (level, index) => store.node(level, index),
     nodesRange: (level, from, to) => store.nodesRange(level, from, to),
-    storedCheckpointAt: (size) => store.checkpointAt(size),
+    storedCheckpoints: (afterSize, upToSize) => store.checkpointsBetween(afterSize, upToSize),
     storedSize: () => store.size(),
     async close() {
       if (store.db.inTransaction) store.db.exec('ROLLBACK');

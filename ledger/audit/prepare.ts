@@ -8,9 +8,9 @@ import type { SourceRow } from './source.js';
 /**
  * The first stage of the audit pipeline, on the main thread and in log order: read each leaf of a
  * chunk, resolve the public key of each signature as of that point of the log, and pack the leaves and
- * signature checks into one task for a verifier thread, which validates every leaf (decodeLeaf: format
- * and canonical form), hashes it, and verifies the signatures. The replay parses a leaf for good only
- * after its thread said it is well formed.
+ * signature checks into one task for a verifier thread, which hashes every leaf and verifies the
+ * signatures. The replay decodes and validates each leaf (format and canonical form) when its turn
+ * comes, and uses a thread's answer only for what it validated.
  *
  * Keys are resolved ahead of the replay from the registrations seen so far. That is sound because a
  * key id is derived from its public key (applyEntry checks it), so an id names one key for ever, and
@@ -21,8 +21,8 @@ import type { SourceRow } from './source.js';
  */
 export interface PreparedEntry {
   /**
-   * The signatures as read here, in order. The leaf is not parsed whole here but by the replay, once
-   * its thread has validated it: thousands of parsed leaves waiting for their threads would survive
+   * The signatures as read here, in order. The leaf is not parsed whole here but by the replay, when
+   * its turn comes: thousands of parsed leaves waiting for their threads would survive
    * young-generation collections and make each one slow.
    */
   readonly signatures: readonly { readonly keyId: string; readonly signature: string }[];
@@ -63,10 +63,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
- * Reading a leaf here is only about which checks to send: what is read from a leaf that its thread
+ * Reading a leaf here is only about which checks to send: what is read from a leaf that the replay
  * then refuses never counts, and the replay uses a thread's answer only for the exact message, key and
- * signature applyEntry asks about. So a leaf is not parsed whole here (the replay parses it once
- * validated); its parts are found where the canonical layout puts them:
+ * signature applyEntry asks about. So a leaf is not parsed whole here (the replay decodes it when its
+ * turn comes); its parts are found where the canonical layout puts them:
  *
  *   {"body":<JCS body>[,"flags":["offline"]],"index":N,"ledgerTimeMs":T,"signatures":[…]}
  *
@@ -198,7 +198,7 @@ export function prepareChunk(
     checks.push({ message: cp.message, publicKey: logKey, signature: cp.signature });
     extraChecks.set(cp.size, checks.length - 1);
   }
-  return { start, entries, failure, task: { checks, leaves, validateLeaves: true }, lookups: [...lookups], extraChecks };
+  return { start, entries, failure, task: { checks, leaves }, lookups: [...lookups], extraChecks };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalBytes, canonicalJson } from '../../domain/jcs.js';
+import { canonicalBytes, canonicalJson, isCanonicalText } from '../../domain/jcs.js';
 import { entryBodySchema, entrySignatureSchema, type SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
 
@@ -63,8 +63,9 @@ export function decodeLeaf(leaf: Uint8Array): SealedEntry {
     const issue = parsed.error.issues[0];
     throw new LeafFormatError(`leaf does not match the format: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
   }
-  const sealed = parsed.data as SealedEntry;
-  // The decoder refused any byte sequence that is not UTF-8 and dropped nothing, so equal text means equal bytes.
-  if (canonicalJson(sealed) !== text) throw new LeafFormatError('leaf is not in canonical (JCS) form');
-  return sealed;
+  // The decoder refused any byte sequence that is not UTF-8 and dropped nothing, so equal text means
+  // equal bytes. The value parsed, not the schema's copy (whose keys come in the schema's order): the
+  // schema has no defaults or transforms, so both have the same canonical form.
+  if (!isCanonicalText(value, text)) throw new LeafFormatError('leaf is not in canonical (JCS) form');
+  return parsed.data as SealedEntry;
 }
