@@ -1,3 +1,5 @@
+import { limits } from './limits.js';
+
 /**
  * RFC 8785 JSON Canonicalization Scheme (JCS) for the values our formats allow.
  *
@@ -28,7 +30,7 @@ export function canonicalBytes(value: unknown): Uint8Array {
 }
 
 /** Nesting beyond this is refused: our formats are at most a few levels deep. */
-const depthMax = 32;
+const depthMax = limits.jsonDepthMax;
 
 /**
  * Whether `text`, which JSON.parse turned into `value`, is exactly canonicalJson(value): the check that

@@ -18,6 +18,8 @@ export const limits = {
   basketLinesMax: 500,
   /** Free-text fields (memo, reason, label). */
   textCharsMax: 280,
+  /** Nesting of a JSON value (an entry, a rules document): our formats are a few levels deep. */
+  jsonDepthMax: 32,
   /** Entries applied in one SQLite transaction and sealed under one checkpoint. */
   groupEntriesMax: 2000,
   /**

@@ -188,7 +188,7 @@ export class LogAuditor {
         ledgerTimeMs: sealed.ledgerTimeMs,
         clockWindowMs: this.clockWindowMs,
         verifySignature: this.verifySignature,
-        // The leaf is canonical (its thread checked), so the bytes after `{"body":` are exactly the
+        // The leaf is canonical (decodedLeaf checked), so the bytes after `{"body":` are exactly the
         // body's JCS: prepare sliced the signing message out of them instead of encoding it again.
         ...(entry.message !== undefined ? { signingMessage: entry.message } : {}),
       }).flags;

@@ -63,9 +63,20 @@ export function decodeLeaf(leaf: Uint8Array): SealedEntry {
     const issue = parsed.error.issues[0];
     throw new LeafFormatError(`leaf does not match the format: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
   }
+  // The schema's copy must hold exactly what the leaf holds: its objects are strict and it has no
+  // defaults or transforms, but a record (a rules document) drops an own "__proto__" key without a
+  // word, and two leaves would then decode to one entry. Such a key is refused.
+  if (text.includes('"__proto__"') && hasProtoKey(value, 0)) throw new LeafFormatError('leaf has a "__proto__" key');
   // The decoder refused any byte sequence that is not UTF-8 and dropped nothing, so equal text means
-  // equal bytes. The value parsed, not the schema's copy (whose keys come in the schema's order): the
-  // schema has no defaults or transforms, so both have the same canonical form.
+  // equal bytes. Checked on the value parsed, whose keys come in the text's order (the schema's copy
+  // has them in the schema's order), which lets isCanonicalText skip writing the canonical form.
   if (!isCanonicalText(value, text)) throw new LeafFormatError('leaf is not in canonical (JCS) form');
   return parsed.data as SealedEntry;
+}
+
+/** Whether an object anywhere in a parsed JSON value has an own key "__proto__" (JSON.parse makes one). */
+function hasProtoKey(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null || depth > limits.jsonDepthMax) return false;
+  if (Array.isArray(value)) return value.some((item) => hasProtoKey(item, depth + 1));
+  return Object.keys(value).some((key) => key === '__proto__' || hasProtoKey((value as Record<string, unknown>)[key], depth + 1));
 }

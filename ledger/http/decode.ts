@@ -48,10 +48,13 @@ function schemaError(error: z.ZodError, prefix: string) {
   return ledgerError('LEDGER_INVALID_ENTRY', `${path}: ${issue.message}`);
 }
 
-const depthMax = 32;
-
+/**
+ * Walks the whole value once: a number past 2^53 is named as such, and a key "__proto__" (which
+ * JSON.parse makes an own key, and zod's records drop without a word) is refused, so that what is
+ * signed and sealed is exactly what was sent.
+ */
 function findUnsafeNumber(value: unknown, path: string, depth = 0): void {
-  if (depth > depthMax) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: nested too deeply`);
+  if (depth > limits.jsonDepthMax) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: nested too deeply`);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw ledgerError('LEDGER_UNSAFE_INTEGER', `${path || 'body'}: ${value}`);
     return;
@@ -61,7 +64,10 @@ function findUnsafeNumber(value: unknown, path: string, depth = 0): void {
     value.forEach((item, i) => findUnsafeNumber(item, join(path, String(i)), depth + 1));
     return;
   }
-  for (const [key, item] of Object.entries(value)) findUnsafeNumber(item, join(path, key), depth + 1);
+  for (const [key, item] of Object.entries(value)) {
+    if (key === '__proto__') throw ledgerError('LEDGER_INVALID_ENTRY', `${join(path, key)}: key not allowed`);
+    findUnsafeNumber(item, join(path, key), depth + 1);
+  }
 }
 
 function join(path: string, key: string): string {

@@ -233,7 +233,7 @@ export class SqliteStore implements LedgerState {
   lastOfType(type: string, count: number): number[] {
     return this.s.lastOfType.all(type, count) as number[];
   }
-  /** Streams leaves in order without holding them all: the audit reads a million this way. */
+  /** Streams leaves in order without holding them all (the audit reads bounded chunks with logRange). */
   *iterateLog(start: number, end: number): Generator<LogRow> {
     for (const row of this.s.logRange.iterate(start, end) as IterableIterator<Row>) yield toLog(row);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaisseError } from '../../domain/error-spec.js';
 import { audit } from '../../ledger/audit/audit.js';
+import { auditLimits } from '../../ledger/audit/limits.js';
 import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { homeFiles, openLedger } from '../../ledger/home.js';
 import { signCheckpoint } from '../../ledger/formats/checkpoint.js';
@@ -232,6 +233,24 @@ describe('audit of a local ledger', () => {
     expect(note.code).toBe('AUDIT_CHECKPOINT_INVALID');
     expect(note.size).toBe(7);
   });
+
+  it('checks every stored checkpoint, those at the edges of the chunks it reads included', async () => {
+    fixture = await buildFixture(2 * auditLimits.chunkEntries + 20, 10_000_000);
+    const { h } = fixture;
+    const stored = h.store.checkpointsBetween(0, h.ledger.treeSize());
+    expect(stored.length).toBeGreaterThan(2 * auditLimits.chunkEntries);
+    expect((await audit({ data: h.dir }, { threads: 0 })).storedCheckpointsVerified).toBe(stored.length);
+    const edges = [auditLimits.chunkEntries, auditLimits.chunkEntries + 1, 2 * auditLimits.chunkEntries, 2 * auditLimits.chunkEntries + 1];
+    for (const size of edges) {
+      const original = stored.find((c) => c.size === size);
+      expect(original).toBeDefined();
+      tamper(h.dir, (db) => db.prepare('UPDATE checkpoints SET root = ? WHERE size = ?').run(Buffer.alloc(32, 5), size));
+      const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+      expect([e.code, e.size]).toEqual(['AUDIT_ROOT_MISMATCH', size]);
+      tamper(h.dir, (db) => db.prepare('UPDATE checkpoints SET root = ? WHERE size = ?').run(Buffer.from(original?.root ?? []), size));
+    }
+    expect((await audit({ data: h.dir }, { threads: 0 })).storedCheckpointsVerified).toBe(stored.length);
+  }, 60_000);
 
   it('refuses a log cut back to an earlier state when given the checkpoint saved before', async () => {
     fixture = await buildFixture();

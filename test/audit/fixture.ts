@@ -24,9 +24,9 @@ export interface AuditFixture {
   readonly offlineIndex: number;
 }
 
-export async function buildFixture(payments = 6): Promise<AuditFixture> {
+export async function buildFixture(payments = 6, allowanceCents = 20_000): Promise<AuditFixture> {
   const h = new LedgerHarness();
-  const s = await h.shopAndMember(20_000);
+  const s = await h.shopAndMember(allowanceCents);
   await h.openHousehold('hh:test0000002');
   await h.allowance('2026-12', [{ household: 'hh:test0000002', amountCents: 5_000 }]);
   let paymentIndex = -1;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, isCanonicalText, JcsError } from '../../domain/jcs.js';
+import { limits } from '../../domain/limits.js';
 
 /** What isCanonicalText replaces: write the canonical form and compare (a refusal is a JcsError). */
 function slowAnswer(text: string): boolean | 'refused' {
@@ -37,10 +38,10 @@ const json = fc.letrec((tie) => ({
 describe('isCanonicalText', () => {
   it('gives the answer of writing the canonical form and comparing, for canonical and other spellings', () => {
     fc.assert(
-      fc.property(json, fc.boolean(), (value, canonical) => {
+      fc.property(json, fc.constantFrom('canonical', 'stringify', 'indented'), (value, spelling) => {
         let text: string;
         try {
-          text = canonical ? canonicalJson(value) : JSON.stringify(value);
+          text = spelling === 'canonical' ? canonicalJson(value) : spelling === 'stringify' ? JSON.stringify(value) : JSON.stringify(value, null, 1);
         } catch (e) {
           if (e instanceof JcsError) return;
           throw e;
@@ -60,5 +61,18 @@ describe('isCanonicalText', () => {
     expect(isCanonicalText(JSON.parse('{"9":2,"10":1}'), '{"9":2,"10":1}')).toBe(false);
     expect(() => isCanonicalText(JSON.parse('[1.5]'), '[1.5]')).toThrow(JcsError);
     expect(() => isCanonicalText(JSON.parse('[9007199254740992]'), '[9007199254740992]')).toThrow(JcsError);
+    expect(isCanonicalText(JSON.parse('{"a":1,"a":1}'), '{"a":1,"a":1}')).toBe(false);
+    expect(isCanonicalText(JSON.parse('[-0]'), '[-0]')).toBe(false);
+    expect(isCanonicalText(JSON.parse('[0]'), '[0]')).toBe(true);
+  });
+
+  it('refuses nesting past the limit as canonicalJson does, and accepts it up to the limit', () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    const atLimit = nested(limits.jsonDepthMax);
+    expect(isCanonicalText(JSON.parse(atLimit), atLimit)).toBe(true);
+    expect(slowAnswer(atLimit)).toBe(true);
+    const past = nested(limits.jsonDepthMax + 1);
+    expect(fastAnswer(past)).toBe('refused');
+    expect(slowAnswer(past)).toBe('refused');
   });
 });
