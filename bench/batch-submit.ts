@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { serveLedger } from '../cli/commands/ledger.js';
 import { limits } from '../domain/limits.js';
-import { benchArgs, fmtRate, isMain, printTable, rate, type FigureTable } from './figure.js';
+import { benchArgs, bracketedLimit, type FigureTable, fmtRate, isMain, limitNote, printTable, rate } from './figure.js';
 import { loadFromChild } from './load.js';
 import { scratchDir } from './paths.js';
 import { prepareLedger, requestBody, writeBodies } from './prepared.js';
@@ -46,7 +46,8 @@ export async function run(options: { quick: boolean; verifyAllCores?: number }):
     }
     if (result.okMarkers !== count) throw new Error(`batch: ${count - result.okMarkers} entries not accepted (${JSON.stringify(result.statuses)}): ${result.firstError ?? ''}`);
     const perSecond = rate(result.okMarkers, result.elapsedMs);
-    const limit = options.verifyAllCores ?? (await allCoresVerifies('node-cached', threads, 2000));
+    const verifyLimits = await bracketedLimit(options.verifyAllCores, () => allCoresVerifies('node-cached', threads, 2000));
+    const limit = verifyLimits.mean;
     const ratio = (100 * perSecond) / limit;
     return {
       entriesPerSecond: perSecond,
@@ -70,7 +71,10 @@ export async function run(options: { quick: boolean; verifyAllCores?: number }):
             pass: undefined,
           },
         ],
-        notes: [`${count} payments in ${bodies.length} batches, ${batchClients} batches in flight; verifier pool of ${threads} threads; the load process shares the cores.`],
+        notes: [
+          `${count} payments in ${bodies.length} batches, ${batchClients} batches in flight; verifier pool of ${threads} threads; the load process shares the cores.`,
+          limitNote(`Ed25519 verify limit of ${threads} cores`, verifyLimits, 'verify'),
+        ],
       },
     };
   } finally {

@@ -71,3 +71,25 @@ export function benchArgs(argv: readonly string[] = process.argv.slice(2)): { qu
   }
   return { quick, entries, only };
 }
+
+/** A raw limit measured before and after a figure, and the mean the figure is compared with. */
+export interface BracketedLimit {
+  readonly before: number;
+  readonly after: number;
+  readonly mean: number;
+}
+
+/**
+ * The host moves raw limits by up to a third from one minute to the next, so a figure is compared
+ * with its limit measured just before it (or in the run's raw limits, when given) and again just after
+ * it, averaged, as the audit figure always did.
+ */
+export async function bracketedLimit(before: number | undefined, measure: () => Promise<number> | number): Promise<BracketedLimit> {
+  const first = before ?? (await measure());
+  const after = await measure();
+  return { before: first, after, mean: (first + after) / 2 };
+}
+
+export function limitNote(what: string, limit: BracketedLimit, unit: string): string {
+  return `${what} measured before (${fmtRate(limit.before, unit)}) and after (${fmtRate(limit.after, unit)}) this figure, averaged`;
+}

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { serveLedger } from '../cli/commands/ledger.js';
-import { benchArgs, fmtRate, isMain, printTable, rate, type FigureTable } from './figure.js';
+import { benchArgs, bracketedLimit, type FigureTable, fmtRate, isMain, limitNote, printTable, rate } from './figure.js';
 import { loadFromChild } from './load.js';
 import { scratchDir } from './paths.js';
 import { prepareLedger, requestBody, writeBodies } from './prepared.js';
@@ -43,7 +43,8 @@ export async function run(options: { quick: boolean; expressHelloPerSecond?: num
     const created = result.statuses['201'] ?? 0;
     if (created !== result.requests) throw new Error(`http payments: ${result.requests - created} not created (${JSON.stringify(result.statuses)}): ${result.firstError ?? ''}`);
     const perSecond = rate(created, result.elapsedMs);
-    const limit = options.expressHelloPerSecond ?? (await expressHelloRate(3000));
+    const helloLimits = await bracketedLimit(options.expressHelloPerSecond, () => expressHelloRate(3000));
+    const limit = helloLimits.mean;
     const ratio = (100 * perSecond) / limit;
     return {
       paymentsPerSecond: perSecond,
@@ -69,7 +70,10 @@ export async function run(options: { quick: boolean; expressHelloPerSecond?: num
             pass: result.p99Ms < httpP99TargetMs,
           },
         ],
-        notes: [`${result.requests} payments counted after a 1 s warm-up (${count} sent); every one answered 201 after its group commit.`],
+        notes: [
+          `${result.requests} payments counted after a 1 s warm-up (${count} sent); every one answered 201 after its group commit.`,
+          limitNote('express hello-world', helloLimits, 'req'),
+        ],
       },
     };
   } finally {

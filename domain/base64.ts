@@ -3,7 +3,7 @@
  * unused low bits of the last digit, so a signature written with them set decodes to the same valid
  * signature: accepting it would give one signed entry several leaves. Checked on the text itself
  * (the leaf and submission validators run it for every signature and hash), with the same answer as
- * "decode, encode again, compare".
+ * "decode to exactly `bytes` bytes, encode again, compare".
  */
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const digitValue = new Int8Array(128).fill(-1);

@@ -1,7 +1,7 @@
 /**
  * Every limit of the ledger and its entry formats, in one place. Each bounds something that could otherwise grow without end
- * (a body, a batch, a queue, a response) and is documented in docs/API.md. test/ledger/limits.test.ts
- * checks that they fit together.
+ * (a body, a batch, a queue, a response) and is documented in docs/API.md, which
+ * test/docs/api-doc.test.ts checks against these values.
  */
 export const limits = {
   /** One HTTP body for POST /v1/entries: an entry with its basket lines, or a rules document. */

@@ -90,9 +90,10 @@ describe('docs/API.md', () => {
     const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
     expect(apiDoc).toContain(`| ${grouped(limits.bodyBytesMax)} bytes (${limits.bodyBytesMax / 1024} KiB) |`);
     expect(apiDoc).toContain(`| ${grouped(limits.batchBodyBytesMax)} bytes (${limits.batchBodyBytesMax / 1024 / 1024} MiB) |`);
-    for (const name of ['batchEntriesMax', 'entriesPageMax', 'statementPageMax', 'queueEntriesMax', 'groupEntriesMax'] as const) {
+    for (const name of ['batchEntriesMax', 'entriesPageMax', 'statementPageMax', 'accountsPageMax', 'keysPageMax', 'queueEntriesMax', 'groupEntriesMax'] as const) {
       expect(apiDoc, name).toMatch(new RegExp(`\\(\`${name}\`\\) \\| ${grouped(limits[name])} \\|`));
     }
+    expect(apiDoc).toContain(`(\`jsonDepthMax\`) | ${limits.jsonDepthMax} levels |`);
   });
 
   it('names only catalogued error codes', () => {
