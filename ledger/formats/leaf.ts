@@ -18,7 +18,7 @@ export interface SealedEntry extends SignedEntry {
   readonly flags?: readonly 'offline'[];
 }
 
-const sealedEntrySchema = z.strictObject({
+export const sealedEntrySchema = z.strictObject({
   body: entryBodySchema,
   signatures: z.array(entrySignatureSchema).min(1).max(limits.signaturesMax),
   index: z.int().min(0),
