@@ -64,6 +64,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
   // The pool's threads do not keep the process alive (they are unref'd): while the main thread only
   // waits for them, this timer does, or Node would exit mid-audit with nothing left to run.
   const keepAlive = setInterval(() => undefined, 60_000);
+  let auditor: LogAuditor | undefined;
   try {
     const verifier = await source.verifier();
     let latest = await latestCheckpoint(source, verifier);
@@ -74,14 +75,18 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
       expectedRoots.set(saved.checkpoint.size, { root: saved.checkpoint.rootHash, what: `saved checkpoint of size ${saved.checkpoint.size}` });
     }
 
-    const auditor = new LogAuditor({ source, pool, verifier, clockWindowMs: options.clockWindowMs, expectedRoots, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    auditor = new LogAuditor({ source, pool, verifier, clockWindowMs: options.clockWindowMs, expectedRoots, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     await auditor.advanceTo(latest);
+    auditor.checkEntryIdsUnique();
 
     if (source.mode === 'local') {
       checkLocalTree(source, latest);
       compareState(auditor.state, await source.storedState(replayedCounts(auditor)));
     } else {
+      const audited = latest.checkpoint.size;
       latest = await compareServedState(source, verifier, auditor, latest);
+      // The log grew while balances were read, and the audit followed it.
+      if (latest.checkpoint.size > audited) auditor.checkEntryIdsUnique();
     }
     checkLogKeyRegistered(auditor, verifier);
 
@@ -105,6 +110,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
       entriesPerSecond: seconds > 0 ? auditor.size / seconds : 0,
     };
   } finally {
+    auditor?.close();
     clearInterval(keepAlive);
     await pool.close();
     await source.close();

@@ -13,6 +13,7 @@ import type { HashedNode } from '../merkle/ranges.js';
 import { hashesEqual } from '../merkle/rfc6962.js';
 import type { VerifiedCheckpoint } from './checkpoints.js';
 import { splitStoredCheckpoint, type StoredCheckpointCheck } from './checkpoints.js';
+import { EntryIdRuns } from './entry-ids.js';
 import { AuditFailure, auditFailure } from './failure.js';
 import { auditLimits } from './limits.js';
 import { prepareChunk, type KeyResolver, type PreparedChunk, type PreparedEntry } from './prepare.js';
@@ -65,10 +66,29 @@ export class LogAuditor {
   genesisOrigin: string | undefined;
   /** The clock window the replay applies (see AuditorOptions.clockWindowMs). */
   clockWindowMs: number;
+  /** Every entry id replayed, for the check that none appears twice (`duplicateEntryId`). */
+  private readonly entryIds = new EntryIdRuns();
 
   constructor(private readonly options: AuditorOptions) {
     this.clockWindowMs = options.clockWindowMs ?? limits.clockWindowMsDefault;
     this.state = new ReplayState((id) => this.found.get(id));
+  }
+
+  /**
+   * Once every leaf is replayed: no entry id may appear twice (the ledger answers a request sent again
+   * with its first receipt and never appends it twice). Found by an external sort of the ids, so the
+   * answer comes after the replay, at the index where an id first appears again.
+   */
+  checkEntryIdsUnique(): void {
+    const duplicate = this.entryIds.findDuplicate();
+    if (duplicate !== undefined) {
+      throw auditFailure('AUDIT_DUPLICATE_ID', { index: duplicate.againIndex }, `entry id ${duplicate.id} is already at index ${duplicate.firstIndex}`);
+    }
+  }
+
+  /** Removes what the audit kept on disk (the sorted runs of entry ids). */
+  close(): void {
+    this.entryIds.close();
   }
 
   /** Leaves audited so far. */
@@ -175,6 +195,7 @@ export class LogAuditor {
 
   private replayEntry(entry: PreparedEntry, sealed: SealedEntry, index: number): void {
     const { row } = entry;
+    this.entryIds.add(sealed.body.id, index);
     if (sealed.index !== index) throw auditFailure('AUDIT_INDEX_MISMATCH', { index }, `the leaf says index ${sealed.index}`);
     if (sealed.body.type === 'ledger.genesis') {
       this.genesisOrigin = sealed.body.origin;

@@ -26,6 +26,11 @@ export const auditErrors = defineErrors({
     fr: "Les colonnes stockées d'une écriture (identifiant, type, heure, empreinte) ne correspondent pas à sa feuille",
     en: "An entry's stored columns (id, type, time, body hash) do not match its leaf",
   },
+  AUDIT_DUPLICATE_ID: {
+    status: 422,
+    fr: "Un même identifiant d'écriture figure deux fois dans le journal : une demande appliquée deux fois",
+    en: 'One entry id appears twice in the log: a request applied twice',
+  },
   AUDIT_RULE_VIOLATION: {
     status: 422,
     fr: 'Une écriture du journal enfreint une règle du registre',

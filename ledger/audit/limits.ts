@@ -21,6 +21,11 @@ export const auditLimits = {
    * log to its new checkpoint and compares again, this many times at most.
    */
   balanceRoundsMax: 5,
+  /**
+   * Entry ids sorted in memory before a run is written to a temporary file (entry-ids.ts): about 6 MB
+   * of ids at most, and one run file per this many entries of the log.
+   */
+  idRunEntries: 65_536,
   /** Verifier threads at most (the pool's own bound). */
   threadsMax: 64,
 } as const;

@@ -12,7 +12,7 @@ import { signCheckpoint } from '../../ledger/formats/checkpoint.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { paymentBody, transferBody } from '../../domain/entry/build.js';
 import { line } from '../ledger/harness.js';
-import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
+import { appendReplayOf, buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
 
 let fixture: AuditFixture | undefined;
 const extraDirs: string[] = [];
@@ -251,6 +251,19 @@ describe('audit of a local ledger', () => {
     }
     expect((await audit({ data: h.dir }, { threads: 0 })).storedCheckpointsVerified).toBe(stored.length);
   }, 60_000);
+
+  it('finds a signed payment appended twice by an insider who kept everything else consistent', async () => {
+    fixture = await buildFixture();
+    const { h, paymentIndex } = fixture;
+    const id = h.store.logAt(paymentIndex)?.entryId ?? '';
+    const again = appendReplayOf(h, paymentIndex);
+    // Signatures, tree, checkpoints and balances all agree: only the id, seen twice, gives it away.
+    expect(h.store.logAt(again)?.entryId).toBe(id);
+    const e = await failure(audit({ data: h.dir }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_DUPLICATE_ID');
+    expect(e.index).toBe(again);
+    expect(e.detail).toContain(`${id} is already at index ${paymentIndex}`);
+  });
 
   it('refuses a log cut back to an earlier state when given the checkpoint saved before', async () => {
     fixture = await buildFixture();

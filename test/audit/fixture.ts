@@ -6,6 +6,11 @@ import { correctionBody, refundBody } from '../../domain/entry/build.js';
 import { canonicalBytes } from '../../domain/jcs.js';
 import { decodeLeaf, type SealedEntry } from '../../ledger/formats/leaf.js';
 import { homeFiles } from '../../ledger/home.js';
+import { signCheckpoint } from '../../ledger/formats/checkpoint.js';
+import { rootAt } from '../../ledger/merkle/subtree-root.js';
+import { leafHash } from '../../ledger/merkle/rfc6962.js';
+import { SqliteStore } from '../../ledger/store/sqlite-store.js';
+import { appendLeafNodes } from '../../ledger/store/tree-nodes.js';
 import { LedgerHarness, line } from '../ledger/harness.js';
 
 /**
@@ -85,4 +90,46 @@ export async function failure(promise: Promise<unknown>): Promise<AuditFailure> 
     throw e;
   }
   throw new Error('expected the audit to fail');
+}
+
+/**
+ * An insider's rewrite: the signed entry at `index` appended again at the end of the log (the same
+ * body and signatures, so they verify), with its postings and balances, its tree nodes and a
+ * checkpoint signed with the ledger's key. Everything is consistent but one thing: an entry id now
+ * appears twice (for a payment: the household paid twice). The log table is rebuilt without its
+ * unique index on the id first, as such an insider would. Returns the new entry's index.
+ */
+export function appendReplayOf(h: LedgerHarness, index: number): number {
+  h.opened.close();
+  tamper(h.dir, (db) =>
+    db.exec(`CREATE TABLE log_copy (idx INTEGER PRIMARY KEY, entry_id TEXT NOT NULL, body_hash BLOB NOT NULL, type TEXT NOT NULL, ledger_time_ms INTEGER NOT NULL, leaf BLOB NOT NULL) STRICT;
+      INSERT INTO log_copy SELECT * FROM log; DROP TABLE log; ALTER TABLE log_copy RENAME TO log;`),
+  );
+  const store = SqliteStore.open(join(h.dir, homeFiles.database));
+  try {
+    return store.transaction(() => {
+      const row = store.logAt(index);
+      if (row === undefined) throw new Error(`no entry at ${index}`);
+      const sealed = decodeLeaf(row.leaf);
+      const at = store.size();
+      const leaf = canonicalBytes({ ...sealed, index: at });
+      store.appendLeaf({ ...row, index: at, leaf });
+      appendLeafNodes(store, at, leafHash(leaf));
+      if ('postings' in sealed.body) {
+        store.insertPostings(at, sealed.body.postings);
+        for (const p of sealed.body.postings) store.addBalance(p.account, p.asset, p.amountCents);
+      }
+      const root = rootAt(at + 1, (level, i) => {
+        const node = store.node(level, i);
+        if (node === undefined) throw new Error(`no node ${level}/${i}`);
+        return node;
+      });
+      const note = signCheckpoint({ origin: h.ledger.origin, size: at + 1, rootHash: root, extensions: [] }, h.ledgerKey);
+      store.insertCheckpoint({ size: at + 1, root, note, signedAtMs: sealed.ledgerTimeMs });
+      return at;
+    });
+  } finally {
+    store.close();
+    h.reopen();
+  }
 }

@@ -15,7 +15,7 @@ import { createApp } from '../../ledger/http/app.js';
 import { homeFiles, openLedger } from '../../ledger/home.js';
 import { generateSigningKey, keyIdOf } from '../../domain/ed25519.js';
 import { LedgerHarness, line } from '../ledger/harness.js';
-import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
+import { appendReplayOf, buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
 
 let fixture: AuditFixture | undefined;
 let server: Server | undefined;
@@ -44,6 +44,16 @@ async function serve(f: { readonly h: LedgerHarness }): Promise<string> {
 
 
 describe('audit over HTTP (--url)', () => {
+  it('finds a signed payment the server appended twice, from the served log alone', async () => {
+    fixture = await buildFixture();
+    const again = appendReplayOf(fixture.h, fixture.paymentIndex);
+    const url = await serve(fixture);
+    const e = await failure(audit({ url }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_DUPLICATE_ID');
+    expect(e.index).toBe(again);
+    expect(e.detail).toContain(`is already at index ${fixture.paymentIndex}`);
+  });
+
   it('reads every page of the accounts list', async () => {
     const h = new LedgerHarness();
     try {
