@@ -31,6 +31,11 @@ export const auditErrors = defineErrors({
     fr: "Un même identifiant d'écriture figure deux fois dans le journal : une demande appliquée deux fois",
     en: 'One entry id appears twice in the log: a request applied twice',
   },
+  AUDIT_TEMP_UNWRITABLE: {
+    status: 500,
+    fr: "Impossible d'écrire les fichiers temporaires de la vérification (TMPDIR plein ou en lecture seule)",
+    en: "Cannot write the audit's temporary files (TMPDIR full or read-only)",
+  },
   AUDIT_RULE_VIOLATION: {
     status: 422,
     fr: 'Une écriture du journal enfreint une règle du registre',

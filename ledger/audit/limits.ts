@@ -23,9 +23,11 @@ export const auditLimits = {
   balanceRoundsMax: 5,
   /**
    * Entry ids sorted in memory before a run is written to a temporary file (entry-ids.ts): about 6 MB
-   * of ids at most, and one run file per this many entries of the log.
+   * of ids at most.
    */
   idRunEntries: 65_536,
+  /** Runs of entry ids merged at a time (entry-ids.ts): open files and merge memory per level. */
+  idRunsFanIn: 16,
   /** Verifier threads at most (the pool's own bound). */
   threadsMax: 64,
 } as const;
