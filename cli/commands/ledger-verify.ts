@@ -32,6 +32,7 @@ export const ledgerVerify: Command = {
     { name: 'save-checkpoint', kind: 'string', valueName: 'FILE', help: { fr: 'enregistrer le point de contrôle vérifié pour la prochaine fois', en: 'save the verified checkpoint for next time' } },
     { name: 'threads', kind: 'int', valueName: 'N', min: 0, max: auditLimits.threadsMax, help: { fr: 'fils de vérification (défaut : un par cœur)', en: 'verification threads (default: one per core)' } },
     { name: 'clock-window-ms', kind: 'int', valueName: 'MS', min: 1000, max: limits.offlineAgeMsMax, help: { fr: 'fenêtre d’horloge à rejouer (défaut : celle de l’écriture de genèse)', en: 'the clock window to replay with (default: the genesis entry’s)' } },
+    { name: 'temp-dir', kind: 'string', valueName: 'DIR', help: { fr: 'dossier des fichiers temporaires (identifiants triés, ~45 octets par écriture ; défaut : TMPDIR)', en: 'directory for temporary files (sorted entry ids, ~45 bytes an entry; default: TMPDIR)' } },
   ],
   async run(args, io) {
     const data = optString(args, 'data');
@@ -42,6 +43,7 @@ export const ledgerVerify: Command = {
     const savedCheckpoint = savedPath === undefined ? undefined : readNoteFile(resolve(io.cwd, savedPath));
     const vkey = optString(args, 'vkey');
     const clockWindowMs = optInt(args, 'clock-window-ms');
+    const tempDir = optString(args, 'temp-dir');
     const label = io.lang === 'fr' ? 'Vérification' : 'Audit';
     let progress: Progress | undefined;
     let shown = 0;
@@ -52,6 +54,7 @@ export const ledgerVerify: Command = {
         ...(vkey !== undefined ? { vkey } : {}),
         ...(savedCheckpoint !== undefined ? { savedCheckpoint } : {}),
         ...(clockWindowMs !== undefined ? { clockWindowMs } : {}),
+        ...(tempDir !== undefined ? { tempDir: resolve(io.cwd, tempDir) } : {}),
         onProgress(done, total) {
           progress ??= createProgress(io, label, total);
           progress.tick(done - shown);

@@ -42,6 +42,8 @@ export interface AuditorOptions {
   readonly clockWindowMs: number | undefined;
   /** Roots that must be found at given tree sizes (an earlier checkpoint saved by a previous run). */
   readonly expectedRoots: ReadonlyMap<number, { root: Uint8Array; what: string }>;
+  /** Where the sorted runs of entry ids go (see EntryIdRuns); the system's temporary directory by default. */
+  readonly tempDir?: string;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,11 +68,12 @@ export class LogAuditor {
   genesisOrigin: string | undefined;
   /** The clock window the replay applies (see AuditorOptions.clockWindowMs). */
   clockWindowMs: number;
-  /** Every entry id replayed, for the check that none appears twice (`duplicateEntryId`). */
-  private readonly entryIds = new EntryIdRuns();
+  /** Every entry id replayed, for the check that none appears twice (`checkEntryIdsUnique`). */
+  private readonly entryIds: EntryIdRuns;
 
   constructor(private readonly options: AuditorOptions) {
     this.clockWindowMs = options.clockWindowMs ?? limits.clockWindowMsDefault;
+    this.entryIds = new EntryIdRuns(options.tempDir !== undefined ? { tempRoot: options.tempDir } : {});
     this.state = new ReplayState((id) => this.found.get(id));
   }
 
