@@ -23,6 +23,11 @@ export interface AppendFigure {
 
 export async function run(options: { quick: boolean; verifyPerCore?: number }): Promise<AppendFigure> {
   const count = options.quick ? 6000 : 30_000;
+  const oneCoreVerifies = () => {
+    const m = measureVerifies('node-cached', 2000);
+    return rate(m.count, m.elapsedMs);
+  };
+  const limitBefore = options.verifyPerCore ?? oneCoreVerifies();
   const scratch = scratchDir('append');
   try {
     const prepared = await prepareLedger(scratch.dir, count);
@@ -43,10 +48,7 @@ export async function run(options: { quick: boolean; verifyPerCore?: number }): 
     const refused = outcomes.filter((o) => !o.ok);
     if (refused.length > 0) throw new Error(`append: ${refused.length} refused, first ${refused[0]?.ok === false ? refused[0].error.code + ' ' + refused[0].error.detail : ''}`);
     const perSecond = rate(outcomes.length, elapsedMs);
-    const verifyLimits = await bracketedLimit(options.verifyPerCore, () => {
-      const m = measureVerifies('node-cached', 2000);
-      return rate(m.count, m.elapsedMs);
-    });
+    const verifyLimits = await bracketedLimit(limitBefore, oneCoreVerifies);
     const limit = verifyLimits.mean;
     const ratio = (100 * perSecond) / limit;
     return {

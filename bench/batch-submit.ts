@@ -27,6 +27,8 @@ export interface BatchFigure {
 export async function run(options: { quick: boolean; verifyAllCores?: number }): Promise<BatchFigure> {
   const perBatch = limits.batchEntriesMax;
   const count = options.quick ? 10 * perBatch : 50 * perBatch;
+  const threads = cpus().length;
+  const limitBefore = options.verifyAllCores ?? (await allCoresVerifies('node-cached', threads, 2000));
   const scratch = scratchDir('batch');
   try {
     const prepared = await prepareLedger(scratch.dir, count);
@@ -34,7 +36,6 @@ export async function run(options: { quick: boolean; verifyAllCores?: number }):
     for (let i = 0; i < prepared.payments.length; i += perBatch) bodies.push({ entries: prepared.payments.slice(i, i + perBatch).map(requestBody) });
     const bodiesFile = join(scratch.dir, 'batches.jsonl');
     writeBodies(bodiesFile, bodies);
-    const threads = cpus().length;
     const server = await serveLedger(scratch.dir, { port: 0, host: '127.0.0.1', threads });
     let result;
     try {
@@ -46,7 +47,7 @@ export async function run(options: { quick: boolean; verifyAllCores?: number }):
     }
     if (result.okMarkers !== count) throw new Error(`batch: ${count - result.okMarkers} entries not accepted (${JSON.stringify(result.statuses)}): ${result.firstError ?? ''}`);
     const perSecond = rate(result.okMarkers, result.elapsedMs);
-    const verifyLimits = await bracketedLimit(options.verifyAllCores, () => allCoresVerifies('node-cached', threads, 2000));
+    const verifyLimits = await bracketedLimit(limitBefore, () => allCoresVerifies('node-cached', threads, 2000));
     const limit = verifyLimits.mean;
     const ratio = (100 * perSecond) / limit;
     return {

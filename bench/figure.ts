@@ -81,13 +81,12 @@ export interface BracketedLimit {
 
 /**
  * The host moves raw limits by up to a third from one minute to the next, so a figure is compared
- * with its limit measured just before it (or in the run's raw limits, when given) and again just after
- * it, averaged, as the audit figure always did.
+ * with its limit measured before it (in the run's raw limits, or by the figure itself when it runs
+ * alone) and again right after it, averaged.
  */
-export async function bracketedLimit(before: number | undefined, measure: () => Promise<number> | number): Promise<BracketedLimit> {
-  const first = before ?? (await measure());
-  const after = await measure();
-  return { before: first, after, mean: (first + after) / 2 };
+export async function bracketedLimit(before: number, measureAfter: () => Promise<number> | number): Promise<BracketedLimit> {
+  const after = await measureAfter();
+  return { before, after, mean: (before + after) / 2 };
 }
 
 export function limitNote(what: string, limit: BracketedLimit, unit: string): string {

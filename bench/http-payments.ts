@@ -26,6 +26,7 @@ export interface HttpPaymentsFigure {
 
 export async function run(options: { quick: boolean; expressHelloPerSecond?: number }): Promise<HttpPaymentsFigure> {
   const count = options.quick ? 5000 : 20_000;
+  const limitBefore = options.expressHelloPerSecond ?? (await expressHelloRate(3000));
   const scratch = scratchDir('http');
   try {
     const prepared = await prepareLedger(scratch.dir, count);
@@ -43,7 +44,7 @@ export async function run(options: { quick: boolean; expressHelloPerSecond?: num
     const created = result.statuses['201'] ?? 0;
     if (created !== result.requests) throw new Error(`http payments: ${result.requests - created} not created (${JSON.stringify(result.statuses)}): ${result.firstError ?? ''}`);
     const perSecond = rate(created, result.elapsedMs);
-    const helloLimits = await bracketedLimit(options.expressHelloPerSecond, () => expressHelloRate(3000));
+    const helloLimits = await bracketedLimit(limitBefore, () => expressHelloRate(3000));
     const limit = helloLimits.mean;
     const ratio = (100 * perSecond) / limit;
     return {

@@ -89,6 +89,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
       ...(options.tempDir !== undefined ? { tempDir: options.tempDir } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+    auditor.checkTempWritable();
     await auditor.advanceTo(latest);
     auditor.checkEntryIdsUnique();
 

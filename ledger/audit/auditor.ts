@@ -89,6 +89,11 @@ export class LogAuditor {
     }
   }
 
+  /** Fails at once if the temporary directory cannot take the sorted runs of entry ids. */
+  checkTempWritable(): void {
+    this.entryIds.checkWritable();
+  }
+
   /** Removes what the audit kept on disk (the sorted runs of entry ids). */
   close(): void {
     this.entryIds.close();

@@ -53,6 +53,13 @@ interface Run {
 
 /** Bytes written to a run file at a time while merging into it. */
 const writeBlockBytes = 1024 * 1024;
+/** Bytes read from a run file at a time while merging, by default. */
+const readBlockBytesDefault = 64 * 1024;
+
+/** One line of a run file. */
+function runLine(item: IdAt): string {
+  return `${item.id}\t${item.index}\n`;
+}
 
 export class EntryIdRuns {
   private ids: string[] = [];
@@ -66,7 +73,7 @@ export class EntryIdRuns {
   constructor(options: EntryIdRunsOptions = {}) {
     this.runEntries = options.runEntries ?? auditLimits.idRunEntries;
     this.fanIn = options.fanIn ?? auditLimits.idRunsFanIn;
-    this.blockBytes = options.blockBytes ?? 64 * 1024;
+    this.blockBytes = options.blockBytes ?? readBlockBytesDefault;
     this.tempRoot = options.tempRoot ?? tmpdir();
     assert.ok(Number.isSafeInteger(this.runEntries) && this.runEntries >= 2);
     assert.ok(Number.isSafeInteger(this.fanIn) && this.fanIn >= 2);
@@ -81,37 +88,40 @@ export class EntryIdRuns {
     if (this.ids.length >= this.runEntries) this.spill();
   }
 
+  /**
+   * Fails now, with AUDIT_TEMP_UNWRITABLE, if the temporary directory cannot take a run: not after
+   * the first 65,536 entries have been replayed.
+   */
+  checkWritable(): void {
+    closeSync(this.newRun().fd);
+  }
+
   /** The id whose second appearance comes first in the log, if any id appears twice so far. */
   findDuplicate(): DuplicateId | undefined {
     if (this.runs.length === 0) return earliestAgain(sortedRun(this.ids, this.indices));
-    this.spill();
+    // The last run is written as it is and merged with the others in the one pass below.
+    this.spill(false);
     return earliestAgain(this.merged(this.runs));
   }
 
   /** Closes the run files (already unlinked: closing frees their space). Never throws. */
   close(): void {
-    for (const run of this.runs) {
-      try {
-        closeSync(run.fd);
-      } catch {
-        // Closing an unlinked file can only fail if it is already closed: nothing is left to free.
-      }
-    }
+    for (const run of this.runs) closeQuietly(run.fd);
     this.runs = [];
     this.ids = [];
     this.indices = [];
   }
 
-  private spill(): void {
+  private spill(mergeLevels = true): void {
     if (this.ids.length === 0) return;
-    const text = sortedRun(this.ids, this.indices)
-      .map((item) => `${item.id}\t${item.index}\n`)
-      .join('');
+    const text = sortedRun(this.ids, this.indices).map(runLine).join('');
     this.ids = [];
     this.indices = [];
     const run = this.newRun();
-    this.runs.push({ fd: run.fd, bytes: this.writeAt(run.fd, Buffer.from(text, 'latin1'), 0), level: 0 });
-    // Runs of one level merged fanIn at a time: I/O grows as N log N, open files as log N.
+    this.runs.push({ fd: run.fd, bytes: this.writeOrClose(run.fd, Buffer.from(text, 'latin1'), 0), level: 0 });
+    if (!mergeLevels) return;
+    // Runs of one level merged fanIn at a time: I/O grows as N log N, open files as log N. While
+    // a level is merged its runs and the new one coexist: the disk holds up to twice the ids.
     for (;;) {
       const last = this.runs.slice(-this.fanIn);
       const level = last[0]?.level;
@@ -126,18 +136,23 @@ export class EntryIdRuns {
     let pending: string[] = [];
     let pendingBytes = 0;
     const flush = () => {
-      bytes = this.writeAt(out.fd, Buffer.from(pending.join(''), 'latin1'), bytes);
+      bytes = this.writeOrClose(out.fd, Buffer.from(pending.join(''), 'latin1'), bytes);
       pending = [];
       pendingBytes = 0;
     };
-    for (const item of this.merged(runs)) {
-      const line = `${item.id}\t${item.index}\n`;
-      pending.push(line);
-      pendingBytes += line.length;
-      if (pendingBytes >= writeBlockBytes) flush();
+    try {
+      for (const item of this.merged(runs)) {
+        const line = runLine(item);
+        pending.push(line);
+        pendingBytes += line.length;
+        if (pendingBytes >= writeBlockBytes) flush();
+      }
+      flush();
+    } catch (e) {
+      closeQuietly(out.fd);
+      throw e;
     }
-    flush();
-    for (const run of runs) closeSync(run.fd);
+    for (const run of runs) closeQuietly(run.fd);
     return { fd: out.fd, bytes, level };
   }
 
@@ -148,24 +163,43 @@ export class EntryIdRuns {
   /** A new run file, opened for reading and writing and unlinked at once. */
   private newRun(): { fd: number } {
     const path = join(this.tempRoot, `caisse-audit-ids-${process.pid}-${randomBytes(8).toString('hex')}`);
+    let fd: number;
     try {
-      const fd = openSync(path, 'wx+', 0o600);
-      unlinkSync(path);
-      return { fd };
+      fd = openSync(path, 'wx+', 0o600);
     } catch (e) {
       throw tempFailure(this.tempRoot, e);
     }
+    try {
+      unlinkSync(path);
+    } catch (e) {
+      closeQuietly(fd);
+      throw tempFailure(this.tempRoot, e);
+    }
+    return { fd };
   }
 
-  /** Writes all of `data` at `position` (writeSync may write less than asked); the end position. */
-  private writeAt(fd: number, data: Buffer, position: number): number {
+  /**
+   * Writes all of `data` at `position` (writeSync may write less than asked); the end position. On
+   * failure (a full disk) the file is closed, so that its space is freed at once.
+   */
+  private writeOrClose(fd: number, data: Buffer, position: number): number {
     let written = 0;
     try {
       while (written < data.length) written += writeSync(fd, data, written, data.length - written, position + written);
     } catch (e) {
+      closeQuietly(fd);
       throw tempFailure(this.tempRoot, e);
     }
     return position + written;
+  }
+}
+
+/** Closing an unlinked run file can only fail if it is closed already: nothing is left to free. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // See above.
   }
 }
 
@@ -179,7 +213,8 @@ function compareIdAt(a: IdAt, b: IdAt): number {
 }
 
 function sortedRun(ids: readonly string[], indices: readonly number[]): IdAt[] {
-  return ids.map((id, k) => ({ id, index: indices[k] ?? -1 })).sort(compareIdAt);
+  assert.equal(ids.length, indices.length);
+  return ids.map((id, k) => ({ id, index: indices[k] as number })).sort(compareIdAt);
 }
 
 /**
@@ -203,12 +238,17 @@ function earliestAgain(sorted: Iterable<IdAt>): DuplicateId | undefined {
 }
 
 /** A k-way merge of sorted readers through a binary heap of their heads. */
+interface Head {
+  readonly item: IdAt;
+  readonly reader: RunReader;
+}
+
 function* mergeSorted(readers: readonly RunReader[]): Generator<IdAt> {
-  const heap: { item: IdAt; reader: RunReader }[] = [];
-  const less = (a: number, b: number) => compareIdAt((heap[a] as { item: IdAt }).item, (heap[b] as { item: IdAt }).item) < 0;
+  const heap: Head[] = [];
+  const less = (a: number, b: number) => compareIdAt((heap[a] as Head).item, (heap[b] as Head).item) < 0;
   const swap = (a: number, b: number) => {
-    const t = heap[a] as { item: IdAt; reader: RunReader };
-    heap[a] = heap[b] as { item: IdAt; reader: RunReader };
+    const t = heap[a] as Head;
+    heap[a] = heap[b] as Head;
     heap[b] = t;
   };
   const up = (at: number) => {
@@ -234,13 +274,13 @@ function* mergeSorted(readers: readonly RunReader[]): Generator<IdAt> {
     }
   }
   while (heap.length > 0) {
-    const top = heap[0] as { item: IdAt; reader: RunReader };
+    const top = heap[0] as Head;
     yield top.item;
     const next = top.reader.next();
     if (next !== undefined) {
       heap[0] = { item: next, reader: top.reader };
     } else {
-      const last = heap.pop() as { item: IdAt; reader: RunReader };
+      const last = heap.pop() as Head;
       if (heap.length === 0) return;
       heap[0] = last;
     }

@@ -33,8 +33,8 @@ export const auditErrors = defineErrors({
   },
   AUDIT_TEMP_UNWRITABLE: {
     status: 500,
-    fr: "Impossible d'écrire les fichiers temporaires de la vérification (TMPDIR plein ou en lecture seule)",
-    en: "Cannot write the audit's temporary files (TMPDIR full or read-only)",
+    fr: "Impossible d'écrire les fichiers temporaires de la vérification (dossier temporaire absent, plein ou en lecture seule)",
+    en: "Cannot write the audit's temporary files (temporary directory missing, full or read-only)",
   },
   AUDIT_RULE_VIOLATION: {
     status: 422,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalBytes, canonicalJson, isCanonicalText } from '../../domain/jcs.js';
+import { canonicalBytes, canonicalJson, isCanonicalText, JcsError } from '../../domain/jcs.js';
 import { entryBodySchema, entrySignatureSchema, type SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
 
@@ -66,11 +66,21 @@ export function decodeLeaf(leaf: Uint8Array): SealedEntry {
   // The schema's copy must hold exactly what the leaf holds: its objects are strict and it has no
   // defaults or transforms, but a record (a rules document) drops an own "__proto__" key without a
   // word, and two leaves would then decode to one entry. Such a key is refused.
+  // The text search only skips the walk: a key spelled with escapes ("\u005f_proto__") escapes it, but
+  // such a leaf is not in canonical form, and the check below refuses it.
   if (text.includes('"__proto__"') && hasProtoKey(value, 0)) throw new LeafFormatError('leaf has a "__proto__" key');
   // The decoder refused any byte sequence that is not UTF-8 and dropped nothing, so equal text means
   // equal bytes. Checked on the value parsed, whose keys come in the text's order (the schema's copy
   // has them in the schema's order), which lets isCanonicalText skip writing the canonical form.
-  if (!isCanonicalText(value, text)) throw new LeafFormatError('leaf is not in canonical (JCS) form');
+  let canonical: boolean;
+  try {
+    canonical = isCanonicalText(value, text);
+  } catch (e) {
+    // A number JCS refuses (a fraction in a rules document) or nesting past the limit.
+    if (e instanceof JcsError) throw new LeafFormatError(`leaf has no canonical form: ${e.message}`);
+    throw e;
+  }
+  if (!canonical) throw new LeafFormatError('leaf is not in canonical (JCS) form');
   return parsed.data as SealedEntry;
 }
 

@@ -11,7 +11,7 @@ import type { Submission } from '../core/ledger.js';
  * rounded) is named as such rather than as a generic type error.
  */
 export function decodeSubmission(value: unknown, where = ''): Submission {
-  findUnsafeNumber(value, where.replace(/\.$/, ''));
+  checkJsonValue(value, where.replace(/\.$/, ''));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ledgerError('LEDGER_INVALID_ENTRY', `${where || 'body'}: expected an object {entry, basket?}`);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
@@ -53,7 +53,7 @@ function schemaError(error: z.ZodError, prefix: string) {
  * JSON.parse makes an own key, and zod's records drop without a word) is refused, so that what is
  * signed and sealed is exactly what was sent.
  */
-function findUnsafeNumber(value: unknown, path: string, depth = 0): void {
+function checkJsonValue(value: unknown, path: string, depth = 0): void {
   if (depth > limits.jsonDepthMax) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: nested too deeply`);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw ledgerError('LEDGER_UNSAFE_INTEGER', `${path || 'body'}: ${value}`);
@@ -61,12 +61,12 @@ function findUnsafeNumber(value: unknown, path: string, depth = 0): void {
   }
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => findUnsafeNumber(item, join(path, String(i)), depth + 1));
+    value.forEach((item, i) => checkJsonValue(item, join(path, String(i)), depth + 1));
     return;
   }
   for (const [key, item] of Object.entries(value)) {
     if (key === '__proto__') throw ledgerError('LEDGER_INVALID_ENTRY', `${join(path, key)}: key not allowed`);
-    findUnsafeNumber(item, join(path, key), depth + 1);
+    checkJsonValue(item, join(path, key), depth + 1);
   }
 }
 

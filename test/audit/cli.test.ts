@@ -7,6 +7,7 @@ import type { CliIo } from '../../cli/command.js';
 import { parseArgs } from '../../cli/args.js';
 import { CaisseError } from '../../domain/error-spec.js';
 import { openCheckpoint } from '../../ledger/formats/checkpoint.js';
+import { homeFiles } from '../../ledger/home.js';
 import { buildFixture, rewriteLeaf, tamper, type AuditFixture } from './fixture.js';
 
 let fixture: AuditFixture | undefined;
@@ -55,6 +56,17 @@ describe('caisse ledger verify', () => {
     // --temp-dir is where the sorted entry ids would go (this log is far too short to need any).
     expect(await ledgerVerify.run(parseArgs(ledgerVerify, ['--data', h.dir, '--threads', '0', '--checkpoint', saveTo, '--temp-dir', h.dir]), again.io)).toBe(0);
     expect(again.out.join('')).toContain('extends the saved checkpoint');
+  });
+
+  it('fails at once with AUDIT_TEMP_UNWRITABLE when --temp-dir cannot take the sorted entry ids', async () => {
+    fixture = await buildFixture(2);
+    const { h } = fixture;
+    const { io } = fakeIo('en');
+    const notADirectory = join(h.dir, homeFiles.config);
+    await expect(ledgerVerify.run(parseArgs(ledgerVerify, ['--data', h.dir, '--threads', '0', '--temp-dir', notADirectory]), io)).rejects.toMatchObject({
+      code: 'AUDIT_TEMP_UNWRITABLE',
+      detail: expect.stringContaining(notADirectory),
+    });
   });
 
   it('refuses to run without exactly one of --data and --url', async () => {

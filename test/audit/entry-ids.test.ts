@@ -63,7 +63,7 @@ describe('entry ids seen twice (external sort)', () => {
   it('reads every line back: 200,000 ids through runs of 10,000 merged four at a time, in small blocks', () => {
     const root = tempRoot();
     const options: EntryIdRunsOptions = { runEntries: 10_000, fanIn: 4, blockBytes: 4096, tempRoot: root };
-    // Ids that all differ; then each one of them, in turn, planted again at the end.
+    // Ids that all differ; then one of them (first, at a run's edge, last) planted again at the end.
     const id = (index: number) => `pay-${String((index * 7919) % 1_000_003).padStart(7, '0')}-shop`;
     const runs = new EntryIdRuns(options);
     try {

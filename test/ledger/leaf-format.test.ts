@@ -35,9 +35,14 @@ describe('leaf format', () => {
     expect(refusal(rulesLeaf('{"a":1,"b":{"__proto__":[],"c":[1,2]}}'))).toMatch(/__proto__/);
     // A key that only ends with those characters is an ordinary key.
     expect(refusal(rulesLeaf('{"a":1,"x\\"__proto__":2}'))).toBe('accepted');
+    // Spelled with an escape it slips past the text search, and is refused as not canonical.
+    expect(refusal(rulesLeaf('{"\\u005f_proto__":{},"a":1}'))).toMatch(/canonical/);
+    // A fraction or nesting past the limit in a document: refused as a leaf, never another error.
+    expect(refusal(rulesLeaf('{"a":1.5}'))).toMatch(/canonical form/);
+    expect(refusal(rulesLeaf(`{"a":${'['.repeat(40)}1${']'.repeat(40)}}`))).toMatch(/canonical form/);
   });
 
-  it('refuses signatures and hashes that are not the canonical base64 of exactly 64 and 32 bytes', () => {
+  it('refuses signatures that are not the canonical base64 of exactly 64 bytes', () => {
     // 88 digits without padding are 66 bytes, 87 and one '=' are 65: the old length check let both by.
     for (const sig of ['A'.repeat(88), `${'A'.repeat(87)}=`, `${signature.slice(0, 85)}B==`]) expect(refusal(rulesLeaf('{"a":1}', sig))).toMatch(/signature/);
     expect(refusal(rulesLeaf('{"a":1}', signature))).toBe('accepted');
