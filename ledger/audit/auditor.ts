@@ -9,7 +9,6 @@ import { runVerifyTask, type VerifyResult } from '../crypto/verify-task.js';
 import { decodeLeaf, type SealedEntry } from '../formats/leaf.js';
 import type { NoteVerifier } from '../formats/note.js';
 import { CompactRange } from '../merkle/compact-range.js';
-import type { HashedNode } from '../merkle/ranges.js';
 import { hashesEqual } from '../merkle/rfc6962.js';
 import type { VerifiedCheckpoint } from './checkpoints.js';
 import { splitStoredCheckpoint, type StoredCheckpointCheck } from './checkpoints.js';
@@ -59,8 +58,9 @@ export class LogAuditor {
   private readonly compact = new CompactRange();
   private readonly resolver: KeyResolver = new Map();
   private found = new Map<string, LookedUpEntry>();
-  /** Per level, the stored nodes the chunk being replayed completes (see prefetchNodes). */
-  private storedNodes: Map<number, Uint8Array>[] = [];
+  /** Per level, the stored nodes the chunk being replayed completes, from index storedFrom[level] on (see prefetchNodes). */
+  private storedNodes: (readonly (Uint8Array | undefined)[])[] = [];
+  private storedFrom: number[] = [];
   private current: { entry: PreparedEntry; chunk: PreparedChunk; result: VerifyResult } | undefined;
   /** Stored checkpoints whose signature and root were checked. */
   checkpointsVerified = 0;
@@ -266,22 +266,24 @@ export class LogAuditor {
   private prefetchNodes(start: number, end: number): void {
     const range = this.options.source.nodesRange;
     this.storedNodes = [];
+    this.storedFrom = [];
     if (range === undefined) return;
     for (let level = 0, width = 1; width <= end; level++, width *= 2) {
       const from = Math.floor(start / width);
       const to = Math.floor(end / width);
-      this.storedNodes.push(to > from ? range(level, from, to) : new Map());
+      this.storedNodes.push(to > from ? range(level, from, to) : []);
+      this.storedFrom.push(from);
     }
   }
 
   /** Each tree node completed while streaming must be the one stored (local source). */
-  private readonly checkNode = (node: HashedNode): void => {
+  private readonly checkNode = (level: number, index: number, hash: Uint8Array): void => {
     const read = this.options.source.node;
     if (read === undefined) return;
-    const prefetched = this.storedNodes[node.level];
-    const stored = prefetched !== undefined ? prefetched.get(node.index) : read(node.level, node.index);
-    if (stored === undefined || !hashesEqual(stored, node.hash)) {
-      throw auditFailure('AUDIT_NODE_MISMATCH', { index: node.index * 2 ** node.level }, `stored node level ${node.level}, index ${node.index} ${stored === undefined ? 'is missing' : 'differs'}`);
+    const prefetched = this.storedNodes[level];
+    const stored = prefetched !== undefined ? prefetched[index - (this.storedFrom[level] ?? 0)] : read(level, index);
+    if (stored === undefined || !hashesEqual(stored, hash)) {
+      throw auditFailure('AUDIT_NODE_MISMATCH', { index: index * 2 ** level }, `stored node level ${level}, index ${index} ${stored === undefined ? 'is missing' : 'differs'}`);
     }
   };
 

@@ -37,7 +37,7 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
         // One read per chunk (bounded by chunkEntries), not a call into SQLite per row.
         const chunk: SourceRow[] = store
           .logRange(at, Math.min(at + auditLimits.chunkEntries, end))
-          .map((row) => ({ index: row.index, leaf: row.leaf, entryId: row.entryId, stored: { type: row.type, ledgerTimeMs: row.ledgerTimeMs, bodyHash: row.bodyHash } }));
+          .map((row) => ({ index: row.index, leaf: row.leaf, entryId: row.entryId, stored: row }));
         yield chunk;
         if (chunk.length < Math.min(auditLimits.chunkEntries, end - at)) return;
       }

@@ -95,9 +95,36 @@ function parseJson(text: string): unknown {
   }
 }
 
+const keyIdKey = Buffer.from('{"keyId":"', 'utf8');
+const signatureKey = Buffer.from('","signature":"', 'utf8');
+
+/**
+ * The signatures, read where the canonical layout puts them (`[{"keyId":"…","signature":"…"},…]`, hex
+ * and base64 only), without parsing JSON; a leaf laid out otherwise is parsed. Either way only a hint
+ * of which checks to send (see above).
+ */
 function signaturesOf(leaf: Buffer): { keyId: string; signature: string }[] {
   const at = leaf.lastIndexOf(signaturesKey);
   if (at < 0) return [];
+  const out: { keyId: string; signature: string }[] = [];
+  let p = at + signaturesKey.length + 1;
+  if (leaf[p - 1] === 0x5b) {
+    while (leaf.subarray(p, p + keyIdKey.length).equals(keyIdKey)) {
+      const keyIdEnd = leaf.indexOf(0x22, p + keyIdKey.length);
+      if (keyIdEnd < 0 || !leaf.subarray(keyIdEnd, keyIdEnd + signatureKey.length).equals(signatureKey)) break;
+      const signatureAt = keyIdEnd + signatureKey.length;
+      const signatureEnd = leaf.indexOf(0x22, signatureAt);
+      if (signatureEnd < 0 || leaf[signatureEnd + 1] !== 0x7d) break;
+      out.push({ keyId: leaf.toString('latin1', p + keyIdKey.length, keyIdEnd), signature: leaf.toString('latin1', signatureAt, signatureEnd) });
+      p = signatureEnd + 3;
+      if (leaf[p - 1] === 0x5d && p === leaf.length - 1 && leaf[p] === 0x7d) return out;
+      if (leaf[p - 1] !== 0x2c) break;
+    }
+  }
+  return signaturesParsed(leaf, at);
+}
+
+function signaturesParsed(leaf: Buffer, at: number): { keyId: string; signature: string }[] {
   const list = parseJson(leaf.toString('utf8', at + signaturesKey.length, leaf.length - 1));
   if (!Array.isArray(list)) return [];
   const out: { keyId: string; signature: string }[] = [];

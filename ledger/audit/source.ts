@@ -70,8 +70,8 @@ export interface AuditSource {
   storedState(replayed: ReplayedCounts): Promise<StoredState>;
   /** Local only: a stored tree node. */
   readonly node?: (level: number, index: number) => Uint8Array | undefined;
-  /** Local only: the stored nodes of one level with index in [from, to), by index. */
-  readonly nodesRange?: (level: number, from: number, to: number) => Map<number, Uint8Array>;
+  /** Local only: the stored nodes of one level with index in [from, to), at [index - from] (undefined where missing). */
+  readonly nodesRange?: (level: number, from: number, to: number) => readonly (Uint8Array | undefined)[];
   /** Local only: the stored checkpoints of sizes in (afterSize, upToSize], by size. */
   readonly storedCheckpoints?: (afterSize: number, upToSize: number) => readonly { readonly size: number; readonly note: string; readonly root: Uint8Array }[];
   /** Local only: the number of leaves stored. */

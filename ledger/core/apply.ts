@@ -83,22 +83,27 @@ export function applyEntry(state: LedgerState, entry: SignedEntry, ctx: ApplyCon
   return { flags };
 }
 
-function checkTime(body: EntryBody, ctx: ApplyContext): 'offline'[] {
+const noFlags: readonly 'offline'[] = Object.freeze([]);
+const offlineFlag: readonly 'offline'[] = Object.freeze(['offline'] as const);
+
+function checkTime(body: EntryBody, ctx: ApplyContext): readonly 'offline'[] {
   const skewMs = ctx.ledgerTimeMs - body.createdAtMs;
-  if (Math.abs(skewMs) <= ctx.clockWindowMs) return [];
+  if (Math.abs(skewMs) <= ctx.clockWindowMs) return noFlags;
   const offline = (body.type === 'payment' || body.type === 'refund') && body.offline === true;
   // Offline till entries may arrive late, never early: a clock in the future is a broken clock.
-  if (offline && skewMs > 0 && skewMs <= limits.offlineAgeMsMax) return ['offline'];
+  if (offline && skewMs > 0 && skewMs <= limits.offlineAgeMsMax) return offlineFlag;
   throw ledgerError('LEDGER_CLOCK_SKEW', `createdAtMs ${body.createdAtMs} is ${Math.round(skewMs / 1000)} s from ledger time`);
 }
 
 function checkSignatures(state: StateReader, entry: SignedEntry, ctx: ApplyContext): KeyState[] {
   const message = ctx.signingMessage ?? entrySigningMessage(entry.body);
-  const seen = new Set<string>();
   const signers: KeyState[] = [];
-  for (const sig of entry.signatures) {
-    if (seen.has(sig.keyId)) throw ledgerError('LEDGER_INVALID_ENTRY', `key ${sig.keyId} signs twice`);
-    seen.add(sig.keyId);
+  const signatures = entry.signatures;
+  // At most limits.signaturesMax signatures: compared pairwise rather than through a set.
+  for (let i = 0; i < signatures.length; i++) {
+    const sig = signatures[i];
+    assert.ok(sig !== undefined);
+    for (let j = 0; j < i; j++) if (signatures[j]?.keyId === sig.keyId) throw ledgerError('LEDGER_INVALID_ENTRY', `key ${sig.keyId} signs twice`);
     const key = state.key(sig.keyId) ?? genesisKey(entry.body, sig.keyId, ctx.index);
     if (key === undefined) throw ledgerError('LEDGER_UNKNOWN_KEY', sig.keyId);
     if (key.revokedIndex !== undefined && key.revokedIndex < ctx.index) throw ledgerError('LEDGER_KEY_REVOKED', sig.keyId);
@@ -324,23 +329,41 @@ function postingKey(p: { account: string; asset: string; amountCents: number }):
   return `${p.account}|${p.asset}|${p.amountCents}`;
 }
 
-/** The postings must be exactly these, in any order. */
+/**
+ * The postings must be exactly these, in any order: each expected posting is matched with an equal one
+ * not matched yet (an operation expects at most four, so pairwise comparison, no strings built).
+ */
 function expectPostings(actual: readonly Posting[], expected: readonly Posting[]): void {
-  const want = expected.map(postingKey).sort();
-  const got = actual.map(postingKey).sort();
-  if (want.length !== got.length || want.some((w, i) => w !== got[i])) {
-    throw ledgerError('LEDGER_BAD_POSTINGS', `expected ${want.join(', ')}`);
+  assert.ok(expected.length <= 31, 'matched through the bits of one number');
+  let matched = 0;
+  let all = actual.length === expected.length;
+  for (let e = 0; all && e < expected.length; e++) {
+    const want = expected[e];
+    let found = -1;
+    for (let k = 0; found < 0 && k < actual.length; k++) {
+      const p = actual[k];
+      if ((matched & (1 << k)) === 0 && p?.account === want?.account && p?.asset === want?.asset && p?.amountCents === want?.amountCents) found = k;
+    }
+    if (found < 0) all = false;
+    else matched |= 1 << found;
   }
+  if (!all) throw ledgerError('LEDGER_BAD_POSTINGS', `expected ${expected.map(postingKey).sort().join(', ')}`);
 }
+
+/** Up to this many postings, duplicates are found pairwise rather than through a set of keys. */
+const pairwisePostingsMax = 8;
 
 /** Double entry: sums are zero per asset; every account open, holding that asset, and not overdrawn. */
 function checkBalances(state: StateReader, postings: readonly Posting[]): void {
   const sums = new Map<Asset, number>();
-  const seen = new Set<string>();
-  for (const p of postings) {
-    const key = `${p.account}|${p.asset}`;
-    if (seen.has(key)) throw ledgerError('LEDGER_DUPLICATE_POSTING', key);
-    seen.add(key);
+  const seen = postings.length > pairwisePostingsMax ? new Set<string>() : undefined;
+  for (let i = 0; i < postings.length; i++) {
+    const p = postings[i];
+    assert.ok(p !== undefined);
+    let duplicate = seen?.has(`${p.account}|${p.asset}`) ?? false;
+    for (let j = 0; seen === undefined && j < i; j++) if (postings[j]?.account === p.account && postings[j]?.asset === p.asset) duplicate = true;
+    if (duplicate) throw ledgerError('LEDGER_DUPLICATE_POSTING', `${p.account}|${p.asset}`);
+    seen?.add(`${p.account}|${p.asset}`);
     sums.set(p.asset, (sums.get(p.asset) ?? 0) + p.amountCents);
   }
   for (const [asset, sum] of sums) {

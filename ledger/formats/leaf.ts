@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalBytes, canonicalJson, isCanonicalText, JcsError } from '../../domain/jcs.js';
 import { entryBodySchema, entrySignatureSchema, type SignedEntry } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
+import { jsonSafeParser } from '../../domain/schema-predicate.js';
 
 /**
  * A leaf of the Merkle log: the JCS bytes of a sealed entry.
@@ -25,6 +26,9 @@ export const sealedEntrySchema = z.strictObject({
   ledgerTimeMs: z.int().min(0),
   flags: z.array(z.literal('offline')).min(1).max(1).optional(),
 });
+
+/** sealedEntrySchema.safeParse with its compiled predicate in front (an audit decodes every leaf). */
+const parseSealedEntry = jsonSafeParser(sealedEntrySchema);
 
 const leafKeys = new Set(['body', 'signatures', 'index', 'ledgerTimeMs', 'flags']);
 const encoder = new TextEncoder();
@@ -58,7 +62,7 @@ export function decodeLeaf(leaf: Uint8Array): SealedEntry {
   } catch (e) {
     throw new LeafFormatError(`leaf is not UTF-8 JSON: ${(e as Error).message}`);
   }
-  const parsed = sealedEntrySchema.safeParse(value);
+  const parsed = parseSealedEntry(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new LeafFormatError(`leaf does not match the format: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);

@@ -2,8 +2,13 @@ import type { z } from 'zod';
 import { basketSchema } from '../../domain/entry/basket.js';
 import { signedEntrySchema } from '../../domain/entry/schema.js';
 import { limits } from '../../domain/limits.js';
+import { jsonSafeParser } from '../../domain/schema-predicate.js';
 import { ledgerError } from '../errors.js';
 import type { Submission } from '../core/ledger.js';
+
+// The schemas' safeParse with their compiled predicates in front: every submission goes through them.
+const parseSignedEntry = jsonSafeParser(signedEntrySchema);
+const parseBasket = jsonSafeParser(basketSchema);
 
 /**
  * The first line of defence: turns an untrusted JSON value into a typed submission or a precise error.
@@ -17,11 +22,11 @@ export function decodeSubmission(value: unknown, where = ''): Submission {
   for (const key of Object.keys(record)) {
     if (key !== 'entry' && key !== 'basket') throw ledgerError('LEDGER_INVALID_ENTRY', `${where}${key}: unknown field`);
   }
-  const entry = signedEntrySchema.safeParse(record.entry);
+  const entry = parseSignedEntry(record.entry);
   if (!entry.success) throw schemaError(entry.error, `${where}entry`);
   // Base64 with non-zero padding bits decodes to the same signature: refused, so that a signed entry has one leaf.
   if (record.basket === undefined) return { entry: entry.data };
-  const basket = basketSchema.safeParse(record.basket);
+  const basket = parseBasket(record.basket);
   if (!basket.success) throw schemaError(basket.error, `${where}basket`);
   return { entry: entry.data, basket: basket.data };
 }

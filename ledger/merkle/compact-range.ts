@@ -36,22 +36,23 @@ export class CompactRange {
 
   /**
    * Appends one leaf hash. `onNode`, if given, sees every perfect node this completes, from the leaf
-   * (level 0) up, which lets an audit compare them with the stored nodes as it streams.
+   * (level 0) up, which lets an audit compare them with the stored nodes as it streams (its arguments
+   * rather than an object: a million leaves make two million of them).
    */
-  append(leafHash: Uint8Array, onNode?: (node: HashedNode) => void): void {
+  append(leafHash: Uint8Array, onNode?: (level: number, index: number, hash: Uint8Array) => void): void {
     if (leafHash.length !== hashBytes) throw new Error(`a leaf hash is ${hashBytes} bytes`);
     if (this.#size >= merkleLimits.treeSizeMax) throw new Error('tree is full');
     const leafIndex = this.#size;
     let hash: Uint8Array = new Uint8Array(leafHash);
     let level = 0;
-    onNode?.({ level, index: leafIndex, hash });
+    onNode?.(level, leafIndex, hash);
     // A 1 bit at `level` of the old size means a held perfect node of that level to merge with.
     while (shiftRight(leafIndex, level) % 2 === 1) {
       const left = this.#hashes.pop();
       assert(left !== undefined, 'compact range lost a node');
       hash = nodeHash(left, hash);
       level++;
-      onNode?.({ level, index: shiftRight(leafIndex, level), hash });
+      onNode?.(level, shiftRight(leafIndex, level), hash);
     }
     this.#hashes.push(hash);
     this.#size++;

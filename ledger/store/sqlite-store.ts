@@ -108,10 +108,10 @@ export class SqliteStore implements LedgerState {
       metaSet: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)'),
       size: db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) FROM log').pluck(),
       logInsert: db.prepare('INSERT INTO log (idx, entry_id, body_hash, type, ledger_time_ms, leaf) VALUES (?, ?, ?, ?, ?, ?)'),
-      logByIndex: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx = ?'),
-      logById: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE entry_id = ?'),
+      logByIndex: db.prepare(`SELECT ${logColumns} FROM log WHERE idx = ?`).raw(),
+      logById: db.prepare(`SELECT ${logColumns} FROM log WHERE entry_id = ?`).raw(),
       lastOfType: db.prepare('SELECT idx FROM log WHERE type = ? ORDER BY idx DESC LIMIT ?').pluck(),
-      logRange: db.prepare('SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      logRange: db.prepare(`SELECT ${logColumns} FROM log WHERE idx >= ? AND idx < ? ORDER BY idx`).raw(),
       nodeGet: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
       nodeInsert: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
       nodesRange: db.prepare('SELECT idx, hash FROM nodes WHERE level = ? AND idx >= ? AND idx < ?').raw(),
@@ -219,15 +219,15 @@ export class SqliteStore implements LedgerState {
     this.writes += 1;
   }
   logAt(index: number): LogRow | undefined {
-    const row = this.s.logByIndex.get(index) as Row | undefined;
+    const row = this.s.logByIndex.get(index) as unknown[] | undefined;
     return row === undefined ? undefined : toLog(row);
   }
   logById(entryId: string): LogRow | undefined {
-    const row = this.s.logById.get(entryId) as Row | undefined;
+    const row = this.s.logById.get(entryId) as unknown[] | undefined;
     return row === undefined ? undefined : toLog(row);
   }
   logRange(start: number, end: number): LogRow[] {
-    return (this.s.logRange.all(start, end) as Row[]).map(toLog);
+    return (this.s.logRange.all(start, end) as unknown[][]).map(toLog);
   }
   /** Indices of the last `count` entries of a type, newest first. */
   lastOfType(type: string, count: number): number[] {
@@ -235,7 +235,7 @@ export class SqliteStore implements LedgerState {
   }
   /** Streams leaves in order without holding them all (the audit reads bounded chunks with logRange). */
   *iterateLog(start: number, end: number): Generator<LogRow> {
-    for (const row of this.s.logRange.iterate(start, end) as IterableIterator<Row>) yield toLog(row);
+    for (const row of this.s.logRange.iterate(start, end) as IterableIterator<unknown[]>) yield toLog(row);
   }
   node(level: number, index: number): Uint8Array | undefined {
     const id = `${level}/${index}`;
@@ -248,13 +248,14 @@ export class SqliteStore implements LedgerState {
     return bytes;
   }
   /**
-   * The stored nodes of one level with index in [fromIndex, toIndex), by index: one range read where the
-   * audit would otherwise make a point read per node (a tampered table may lack some).
+   * The stored nodes of one level with index in [fromIndex, toIndex), at [index - fromIndex] (undefined
+   * where a tampered table lacks one): one range read where the audit would otherwise make a point read
+   * per node.
    */
-  nodesRange(level: number, fromIndex: number, toIndex: number): Map<number, Uint8Array> {
-    const found = new Map<number, Uint8Array>();
+  nodesRange(level: number, fromIndex: number, toIndex: number): (Uint8Array | undefined)[] {
+    const found = new Array<Uint8Array | undefined>(toIndex - fromIndex).fill(undefined);
     // all() rather than iterate(): one call into SQLite per range, not one per row (a third cheaper).
-    for (const row of this.s.nodesRange.all(level, fromIndex, toIndex) as unknown[][]) found.set(row[0] as number, u8(row[1]));
+    for (const row of this.s.nodesRange.all(level, fromIndex, toIndex) as unknown[][]) found[(row[0] as number) - fromIndex] = u8(row[1]);
     return found;
   }
   insertNode(level: number, index: number, hash: Uint8Array): void {
@@ -463,24 +464,29 @@ export class SqliteStore implements LedgerState {
    */
   *iterateAccountEntries(account: string, types: readonly string[], before: { readonly timeMs: number; readonly index: number }): Generator<LogRow> {
     this.accountEntriesStatement ??= this.db.prepare(
-      `SELECT idx, entry_id, body_hash, type, ledger_time_ms, leaf FROM log
+      `SELECT ${logColumns} FROM log
        WHERE idx IN (SELECT entry_idx FROM postings WHERE account = ? AND entry_idx < ?)
          AND type IN (SELECT value FROM json_each(?)) AND ledger_time_ms < ?
        ORDER BY idx`,
     );
-    const rows = this.accountEntriesStatement.iterate(account, before.index, JSON.stringify(types), before.timeMs) as IterableIterator<Row>;
+    const rows = this.accountEntriesStatement.raw().iterate(account, before.index, JSON.stringify(types), before.timeMs) as IterableIterator<unknown[]>;
     for (const row of rows) yield toLog(row);
   }
 }
 
-function toLog(r: Row): LogRow {
+/**
+ * The columns of a LogRow, read raw (arrays, not an object per row: the audit reads every leaf
+ * through them), in this order by toLog.
+ */
+const logColumns = 'idx, entry_id, body_hash, type, ledger_time_ms, leaf';
+function toLog(r: unknown[]): LogRow {
   return {
-    index: r.idx as number,
-    entryId: r.entry_id as string,
-    bodyHash: u8(r.body_hash),
-    type: r.type as string,
-    ledgerTimeMs: r.ledger_time_ms as number,
-    leaf: u8(r.leaf),
+    index: r[0] as number,
+    entryId: r[1] as string,
+    bodyHash: u8(r[2]),
+    type: r[3] as string,
+    ledgerTimeMs: r[4] as number,
+    leaf: u8(r[5]),
   };
 }
 function toCheckpoint(r: Row): CheckpointRow {

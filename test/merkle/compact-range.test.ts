@@ -27,7 +27,7 @@ describe('compact range (streaming root)', () => {
     for (let i = 0; i < 200; i++) {
       const hash = leafHash(leafData(i));
       const seen: HashedNode[] = [];
-      range.append(hash, (node) => seen.push(node));
+      range.append(hash, (level, index, hash) => seen.push({ level, index, hash }));
       const expected = nodesCompletedBy(i, hash, store.reader(i));
       expect(seen.map((n) => [n.level, n.index, toHex(n.hash)])).toEqual(expected.map((n) => [n.level, n.index, toHex(n.hash)]));
       store.append(leafData(i));
