@@ -5,7 +5,7 @@ import { verifyEntrySignature } from '../../domain/entry/sign.js';
 import { applyEntry } from '../core/apply.js';
 import type { KeyState } from '../core/state.js';
 import type { VerifierPool } from '../crypto/verifier-pool.js';
-import { runVerifyTask, type VerifyResult } from '../crypto/verify-task.js';
+import { runVerifyTask, taskCheck, type VerifyResult } from '../crypto/verify-task.js';
 import { decodeLeaf, type SealedEntry } from '../formats/leaf.js';
 import type { NoteVerifier } from '../formats/note.js';
 import { CompactRange } from '../merkle/compact-range.js';
@@ -252,8 +252,8 @@ export class LogAuditor {
     for (let j = 0; j < signatures.length; j++) {
       const at = entry.checkAt[j] ?? -1;
       if (at < 0 || signatures[j]?.signature !== signatureBase64) continue;
-      const check = chunk.task.checks[at];
-      if (check !== undefined && hashesEqual(check.publicKey, key.publicKey) && bytesEqual(check.message, message)) return result.valid[at] === 1;
+      const check = taskCheck(chunk.task, at);
+      if (hashesEqual(check.publicKey, key.publicKey) && bytesEqual(check.message, message)) return result.valid[at] === 1;
     }
     return verifyEntrySignature(message, key.publicKey, signatureBase64);
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
 import { entrySignatureDomain } from '../../domain/entry/sign.js';
-import type { SignatureCheck, VerifyTask } from '../crypto/verify-task.js';
+import { checkFields, leafFields, noPart, type VerifyTask } from '../crypto/verify-task.js';
 import { auditFailure, type AuditFailure } from './failure.js';
 import type { SourceRow } from './source.js';
 
@@ -74,10 +74,17 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  * body; a body ends with `}`, the flags with `]`. Within the body, keys are sorted and only "v" (a
  * number) comes after "type", so the last `"type":"` is the entry's own type.
  */
+/** Whether `pattern` is in `bytes` at `at` (a few bytes: a loop costs less than a view and a native compare). */
+function bytesAt(bytes: Uint8Array, at: number, pattern: Uint8Array): boolean {
+  if (at < 0 || at + pattern.length > bytes.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (bytes[at + i] !== pattern[i]) return false;
+  return true;
+}
+
 function bodyBytesOf(leaf: Buffer): Buffer | undefined {
-  if (!leaf.subarray(0, bodyPrefix.length).equals(bodyPrefix)) return undefined;
+  if (!bytesAt(leaf, 0, bodyPrefix)) return undefined;
   let end = leaf.lastIndexOf(indexKey);
-  if (end > offlineFlags.length && leaf[end - 1] === 0x5d && leaf.subarray(end - offlineFlags.length, end).equals(offlineFlags)) end -= offlineFlags.length;
+  if (end > offlineFlags.length && leaf[end - 1] === 0x5d && bytesAt(leaf, end - offlineFlags.length, offlineFlags)) end -= offlineFlags.length;
   if (end <= bodyPrefix.length || leaf[end - 1] !== 0x7d) return undefined;
   return leaf.subarray(bodyPrefix.length, end);
 }
@@ -109,9 +116,9 @@ function signaturesOf(leaf: Buffer): { keyId: string; signature: string }[] {
   const out: { keyId: string; signature: string }[] = [];
   let p = at + signaturesKey.length + 1;
   if (leaf[p - 1] === 0x5b) {
-    while (leaf.subarray(p, p + keyIdKey.length).equals(keyIdKey)) {
+    while (bytesAt(leaf, p, keyIdKey)) {
       const keyIdEnd = leaf.indexOf(0x22, p + keyIdKey.length);
-      if (keyIdEnd < 0 || !leaf.subarray(keyIdEnd, keyIdEnd + signatureKey.length).equals(signatureKey)) break;
+      if (keyIdEnd < 0 || !bytesAt(leaf, keyIdEnd, signatureKey)) break;
       const signatureAt = keyIdEnd + signatureKey.length;
       const signatureEnd = leaf.indexOf(0x22, signatureAt);
       if (signatureEnd < 0 || leaf[signatureEnd + 1] !== 0x7d) break;
@@ -168,6 +175,7 @@ export function prepareChunk(
   const read: Read[] = [];
   let failure: AuditFailure | undefined;
   let packedBytes = 0;
+  let signatureCount = 0;
   for (const row of rows) {
     const index = start + read.length;
     if (row.index !== index) {
@@ -178,26 +186,44 @@ export function prepareChunk(
     const body = bodyBytesOf(leaf);
     const signatures = signaturesOf(leaf);
     read.push({ row, leaf, body, signatures });
-    packedBytes += leaf.length + (body === undefined ? 0 : domainBytes.length + body.length) + signatures.length * signatureBytes;
+    packedBytes += leaf.length + (body === undefined ? 0 : domainBytes.length + body.length) + signatures.length * (signatureBytes + publicKeyBytes);
+    signatureCount += signatures.length;
   }
+  for (const cp of checkpoints) packedBytes += cp.message.length + cp.signature.length + publicKeyBytes;
 
-  // One buffer per chunk holds every leaf, message and signature: a thread receives it in one copy.
-  // Its own memory (not the shared pool), every byte used written below before the task is sent.
+  // One buffer per chunk holds every leaf, message, signature and key, with their offsets (see
+  // VerifyTask): a thread receives it in one copy. Its own memory (not the shared pool), every byte
+  // used written below before the task is sent.
   const packed = Buffer.allocUnsafeSlow(packedBytes);
   let at = 0;
-  const checks: SignatureCheck[] = [];
-  const leaves: Uint8Array[] = [];
+  const put = (part: Uint8Array): number => {
+    // TypedArray.set: Buffer.copy's argument checks cost more than copying a leaf.
+    packed.set(part, at);
+    at += part.length;
+    return at - part.length;
+  };
+  const checkOffsets = new Uint32Array((signatureCount + checkpoints.length) * checkFields);
+  let checkCount = 0;
+  const addCheck = (messageAt: number, messageLength: number, signatureAt: number, publicKey: Uint8Array): number => {
+    const o = checkCount * checkFields;
+    checkOffsets[o] = messageAt;
+    checkOffsets[o + 1] = messageLength;
+    checkOffsets[o + 2] = signatureAt;
+    // A key or signature of another length cannot verify: the thread answers invalid (see VerifyTask).
+    checkOffsets[o + 3] = publicKey.length === publicKeyBytes ? put(publicKey) : noPart;
+    return checkCount++;
+  };
+  const leafOffsets = new Uint32Array(read.length * leafFields);
   const entries: PreparedEntry[] = [];
   const lookups = new Set<string>();
-  for (const { row, leaf, body, signatures } of read) {
-    const leafAt = at;
-    at += leaf.copy(packed, at);
-    leaves.push(packed.subarray(leafAt, at));
+  read.forEach(({ row, leaf, body, signatures }, k) => {
+    leafOffsets[k * leafFields] = put(leaf);
+    leafOffsets[k * leafFields + 1] = leaf.length;
     let message: Uint8Array | undefined;
+    let messageAt = 0;
     if (body !== undefined) {
-      const messageAt = at;
-      at += domainBytes.copy(packed, at);
-      at += body.copy(packed, at);
+      messageAt = put(domainBytes);
+      put(body);
       message = packed.subarray(messageAt, at);
     }
     const b = body === undefined ? {} : bodyFieldsOf(body);
@@ -210,22 +236,22 @@ export function prepareChunk(
       at += signatureBytes;
       // A signature that is not 64 bytes is left to the replay, which refuses it.
       if (publicKey === undefined || message === undefined || written !== signatureBytes) return -1;
-      checks.push({ message, publicKey, signature: packed.subarray(sigAt, sigAt + signatureBytes) });
-      return checks.length - 1;
+      return addCheck(messageAt, message.length, sigAt, publicKey);
     });
     if (b.type === 'key.register') learnKey(resolver, b.key);
     const named = b.type === 'refund' ? str(b.payment) : b.type === 'correction' ? str(b.corrects) : undefined;
     if (named !== undefined) lookups.add(named);
     const bodyHash = body === undefined ? undefined : new Uint8Array(hash('sha256', body, 'buffer'));
     entries.push({ signatures, message, bodyHash, checkAt, row });
-  }
-  assert.ok(at <= packedBytes);
+  });
   const extraChecks = new Map<number, number>();
   for (const cp of checkpoints) {
-    checks.push({ message: cp.message, publicKey: logKey, signature: cp.signature });
-    extraChecks.set(cp.size, checks.length - 1);
+    const messageAt = put(cp.message);
+    extraChecks.set(cp.size, addCheck(messageAt, cp.message.length, cp.signature.length === signatureBytes ? put(cp.signature) : noPart, logKey));
   }
-  return { start, entries, failure, task: { checks, leaves }, lookups: [...lookups], extraChecks };
+  assert.ok(at <= packedBytes);
+  const task: VerifyTask = { bytes: packed.subarray(0, at), checks: checkOffsets.subarray(0, checkCount * checkFields), leaves: leafOffsets };
+  return { start, entries, failure, task, lookups: [...lookups], extraChecks };
 }
 
 /**

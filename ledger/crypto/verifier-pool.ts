@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { verifyBytes } from '../../domain/ed25519.js';
-import { runVerifyTask, type SignatureCheck, type VerifyResult, type VerifyTask } from './verify-task.js';
+import { packTask, runVerifyTask, type SignatureCheck, type VerifyResult, type VerifyTask } from './verify-task.js';
 
 /**
  * Worker threads for Ed25519 verification and leaf hashing, so that batch submission and the audit use
@@ -89,7 +89,7 @@ export class VerifierPool {
     const chunk = Math.ceil(jobs.length / this.workers.length);
     for (let start = 0; start < jobs.length; start += chunk) {
       const slice = jobs.slice(start, start + chunk);
-      this.run({ checks: slice.map((j) => j.check), leaves: [] }).then(
+      this.run(packTask(slice.map((j) => j.check))).then(
         (r) => {
           this.checksPending -= slice.length;
           slice.forEach((j, k) => j.done(r.valid[k] === 1));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalSource } from '../../ledger/audit/local-source.js';
 import { prepareChunk, type KeyResolver } from '../../ledger/audit/prepare.js';
+import { taskCheckCount } from '../../ledger/crypto/verify-task.js';
 import type { SourceRow } from '../../ledger/audit/source.js';
 import { buildFixture, type AuditFixture } from './fixture.js';
 
@@ -38,7 +39,7 @@ describe('prepareChunk', () => {
       expect(entry.signatures).toEqual(parsedSignatures(entry.row.leaf));
       expect(entry.checkAt.every((at) => at >= 0), `entry ${entry.row.index}`).toBe(true);
     }
-    expect(chunk.task.checks.length).toBe(chunk.entries.reduce((n, e) => n + e.signatures.length, 0));
+    expect(taskCheckCount(chunk.task)).toBe(chunk.entries.reduce((n, e) => n + e.signatures.length, 0));
   });
 
   it('reads the signatures of a leaf laid out otherwise by parsing it', () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, signBytes } from '../../domain/ed25519.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
-import type { VerifyTask } from '../../ledger/crypto/verify-task.js';
+import { packTask, runVerifyTask, taskCheck, taskCheckCount, type VerifyTask } from '../../ledger/crypto/verify-task.js';
+import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { compiledVerifyWorker } from '../http/demo-ledger.js';
 
 /**
@@ -39,7 +40,7 @@ describe('verifier pool', () => {
     const answers = all.map((c) => p.verifySoon(c));
     expect(p.backlog).toBe(101);
     expect(await Promise.all(answers)).toEqual(all.map((c) => c.valid));
-    expect(tasks.map((t) => t.checks.length)).toEqual([51, 50]);
+    expect(tasks.map(taskCheckCount)).toEqual([51, 50]);
     expect(p.backlog).toBe(0);
     // The next turn's checks make new tasks of their own.
     expect(await Promise.all(checks(4).map((c) => p.verifySoon(c)))).toEqual([false, true, true, false]);
@@ -49,8 +50,8 @@ describe('verifier pool', () => {
   it('survives its threads: a task that kills a thread fails, and with no thread left it verifies inline', async () => {
     const p = new VerifierPool(2, compiledVerifyWorker);
     pool = p;
-    // A task no caller would send (no public key): the thread throws and dies, as an out-of-memory one would.
-    const poison = { checks: [{ message: new Uint8Array(1), signature: new Uint8Array(64) }], leaves: [] } as unknown as VerifyTask;
+    // A task no caller would send (offsets for less than one check): the thread throws and dies, as an out-of-memory one would.
+    const poison: VerifyTask = { bytes: new Uint8Array(1), checks: new Uint32Array(3), leaves: new Uint32Array(0) };
     await expect(p.run(poison)).rejects.toThrow();
     await expect(p.run(poison)).rejects.toThrow();
     await new Promise((done) => setTimeout(done, 50));
@@ -62,7 +63,7 @@ describe('verifier pool', () => {
 
   it('settles every task when closed, the ones still waiting for a thread included', async () => {
     const p = new VerifierPool(1, compiledVerifyWorker);
-    const tasks = checks(3).map((check) => p.run({ checks: [check], leaves: [] }));
+    const tasks = checks(3).map((check) => p.run(packTask([check])));
     await p.close();
     const settled = await Promise.allSettled(tasks);
     // The one on the thread may be cut short; the others ran inline and answered.
@@ -76,5 +77,35 @@ describe('verifier pool', () => {
     const all = checks(7);
     expect(await Promise.all(all.map((c) => p.verifySoon(c)))).toEqual(all.map((c) => c.valid));
     expect(p.backlog).toBe(0);
+  });
+});
+
+describe('verify tasks', () => {
+  it('pack checks and leaves into one buffer and give each back as it was', () => {
+    const all = checks(5);
+    const leaves = [Buffer.from('feuille 0'), Buffer.alloc(0), Buffer.from('feuille 2')];
+    const task = packTask(all, leaves);
+    expect(taskCheckCount(task)).toBe(5);
+    all.forEach((c, i) => {
+      const back = taskCheck(task, i);
+      expect([Buffer.from(back.message), Buffer.from(back.publicKey), Buffer.from(back.signature)]).toEqual([c.message, Buffer.from(c.publicKey), Buffer.from(c.signature)]);
+    });
+    const result = runVerifyTask(task);
+    expect([...result.valid]).toEqual(all.map((c) => (c.valid ? 1 : 0)));
+    expect(Buffer.from(result.leafHashes)).toEqual(Buffer.concat(leaves.map((l) => leafHash(l))));
+  });
+
+  it('answer invalid for a signature or a key of the wrong length, without reading past it', () => {
+    const [good] = checks(2).slice(1);
+    if (good === undefined) throw new Error('no check');
+    const task = packTask([
+      { ...good, signature: good.signature.subarray(0, 63) },
+      { ...good, publicKey: Buffer.concat([good.publicKey, Buffer.from([0])]) },
+      { ...good, signature: Buffer.concat([good.signature, Buffer.from([0])]) },
+      good,
+    ]);
+    expect([...runVerifyTask(task).valid]).toEqual([0, 0, 0, 1]);
+    expect(taskCheck(task, 0).signature.length).toBe(0);
+    expect(taskCheck(task, 1).publicKey.length).toBe(0);
   });
 });
