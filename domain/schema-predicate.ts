@@ -7,16 +7,19 @@ import type { z } from 'zod';
  * zod stays the one definition of each format and the one source of error messages: the predicate only
  * answers "zod would accept this value, and give back a value equal to it". When it says yes, the
  * decoder uses the parsed value itself (no copy, none of zod's per-field payloads and issue arrays:
- * a fifth of the cost); when it says no, zod decides and explains. So the predicate may be stricter
- * than zod (it then costs one zod parse), never looser; test/fuzz/schema-predicate.test.ts checks it on
- * thousands of mutated entries, leaves and baskets.
+ * about a third of zod's time on a payment's leaf); when it says no, zod decides and explains. So the
+ * predicate may be stricter than zod (it then costs one zod parse), never looser;
+ * test/fuzz/schema-predicate.test.ts checks it on thousands of mutated entries, leaves and baskets.
  *
  * Only what our formats use compiles: strings (length bounds and regex formats), numbers (safe
  * integers, bounds), booleans, literals, enums, objects (unknown keys refused whatever the object's
- * mode), arrays, optional, unions and discriminated unions, records and unknown, and refinements
- * (`refine`, whose function must answer `true`). Anything else (transforms, defaults, coercion, string
- * formats with code of their own…) throws `SchemaPredicateError` when the schema is compiled, that is
- * when the module that compiles it is loaded: no schema silently loses its fast path.
+ * mode), arrays, optional, discriminated unions, records and unknown, and refinements (`refine`, whose
+ * function must answer `true`). Anything else (transforms, defaults, coercion, string formats with code
+ * of their own, plain unions…) throws `SchemaPredicateError` when the schema is compiled, that is when
+ * the module that compiles it is loaded: no schema silently loses its fast path. Plain unions are
+ * refused because being stricter is not safe under a choice: zod takes the first option that accepts,
+ * and that option may change the value (strip a key) where the predicate, refusing it, would accept a
+ * later one unchanged. A discriminated union leaves zod no choice: the discriminator names the option.
  */
 export type JsonPredicate = (value: unknown) => boolean;
 
@@ -59,11 +62,14 @@ interface Schema {
 interface Constraints {
   minLength: number;
   maxLength: number;
+  /** Whether any length check was met (checks whose bounds are infinite included: they still refuse a number). */
+  lengthChecked: boolean;
   /** Number bounds; `…Inclusive` says whether the bound itself passes. */
   lower: number;
   lowerInclusive: boolean;
   upper: number;
   upperInclusive: boolean;
+  boundChecked: boolean;
   readonly patterns: RegExp[];
   /** Refinements: each must answer `true` (a promise, from an async one, or another truthy answer is left to zod). */
   readonly refinements: ((value: unknown) => unknown)[];
@@ -83,9 +89,8 @@ export function jsonSafeParser<T>(schema: z.ZodType<T>): (value: unknown) => z.Z
   return (value) => (accepts(value) ? { success: true, data: value as T } : schema.safeParse(value));
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** JSON.parse's objects; anything else (another prototype, a class instance) is left to zod. */
-const isJsonObject = (v: unknown): v is Record<string, unknown> => isObject(v) && Object.getPrototypeOf(v) === Object.prototype;
+/** JSON.parse's objects (arrays have another prototype); anything else (a class instance…) is left to zod. */
+const isJsonObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 
 function fail(where: string, what: string): never {
   throw new SchemaPredicateError(`${where || 'schema'}: ${what} has no compiled predicate`);
@@ -94,12 +99,22 @@ function fail(where: string, what: string): never {
 function compile(schema: Schema, where: string): JsonPredicate {
   const def = schema._zod.def;
   if (def.coerce === true) fail(where, 'coercion');
-  const constraints: Constraints = { minLength: 0, maxLength: Infinity, lower: -Infinity, lowerInclusive: true, upper: Infinity, upperInclusive: true, patterns: [], refinements: [] };
+  const constraints: Constraints = {
+    minLength: 0,
+    maxLength: Infinity,
+    lengthChecked: false,
+    lower: -Infinity,
+    lowerInclusive: true,
+    upper: Infinity,
+    upperInclusive: true,
+    boundChecked: false,
+    patterns: [],
+    refinements: [],
+  };
   for (const check of def.checks ?? []) gather(constraints, check._zod.def, where);
-  const { minLength, maxLength, lower, upper, patterns, refinements } = constraints;
-  const lengthBound = minLength > 0 || maxLength < Infinity;
-  if ((def.type !== 'string' && def.type !== 'array' && lengthBound) || (def.type !== 'string' && patterns.length > 0)) fail(where, `a length or pattern check on ${def.type}`);
-  if (def.type !== 'number' && (lower > -Infinity || upper < Infinity)) fail(where, `a bound on ${def.type}`);
+  const { lengthChecked, boundChecked, patterns, refinements } = constraints;
+  if ((lengthChecked && def.type !== 'string' && def.type !== 'array') || (patterns.length > 0 && def.type !== 'string')) fail(where, `a length or pattern check on ${def.type}`);
+  if (boundChecked && def.type !== 'number') fail(where, `a bound on ${def.type}`);
   const own = compileType(def, constraints, where);
   if (refinements.length === 0) return own;
   return (v) => {
@@ -115,13 +130,8 @@ function compileType(def: SchemaDef, c: Constraints, where: string): JsonPredica
       // A string format (email, uuid…) is a check of the schema itself, some with code of their own.
       if (def.format !== undefined) fail(where, `string format ${def.format}`);
       const { minLength, maxLength, patterns } = c;
-      const pattern = patterns.length === 1 ? patterns[0] : undefined;
       return (v) => {
         if (typeof v !== 'string' || !lengthWithin(v, minLength, maxLength)) return false;
-        if (pattern !== undefined) {
-          pattern.lastIndex = 0;
-          return pattern.test(v);
-        }
         for (const p of patterns) {
           p.lastIndex = 0;
           if (!p.test(v)) return false;
@@ -185,7 +195,10 @@ function compileType(def: SchemaDef, c: Constraints, where: string): JsonPredica
  * fields found are every own key exactly when they are as many as the keys `for…in` counts.
  */
 function compileObject(def: SchemaDef, where: string): JsonPredicate {
-  const fields = Object.entries(def.shape ?? {}).map(([key, field]) => {
+  const shape = def.shape ?? {};
+  // A symbol key zod requires, and no JSON value has: left to zod rather than skipped by Object.entries.
+  if (Object.getOwnPropertySymbols(shape).length > 0) fail(where, 'a symbol key');
+  const fields = Object.entries(shape).map(([key, field]) => {
     if (key in Object.prototype) fail(where, `field ${key}`);
     return { key, optional: field._zod.def.type === 'optional', accepts: compile(field, `${where}.${key}`) };
   });
@@ -210,10 +223,8 @@ function compileObject(def: SchemaDef, where: string): JsonPredicate {
 function compileUnion(def: SchemaDef, where: string): JsonPredicate {
   const options = def.options ?? [];
   const discriminator = def.discriminator;
-  if (discriminator === undefined) {
-    const each = options.map((o, i) => compile(o, `${where}|${i}`));
-    return (v) => each.some((accepts) => accepts(v));
-  }
+  // See the header: under a plain union, a stricter predicate could pick another option than zod.
+  if (discriminator === undefined) fail(where, 'a plain union');
   // Each option is an object whose discriminator field is a literal: its values name the option.
   const byValue = new Map<unknown, JsonPredicate>();
   for (const option of options) {
@@ -225,19 +236,19 @@ function compileUnion(def: SchemaDef, where: string): JsonPredicate {
       byValue.set(value, accepts);
     }
   }
+  // The option checks the value is a JSON object before anything else.
   return (v) => {
-    if (!isJsonObject(v)) return false;
-    const option = byValue.get(v[discriminator]);
+    const option = byValue.get((v as { [key: string]: unknown } | null | undefined)?.[discriminator]);
     return option !== undefined && option(v);
   };
 }
 
 /** zod drops an own "__proto__" key from a record's value: such a record is left to zod. */
 function compileRecord(def: SchemaDef, where: string): JsonPredicate {
-  const keyDef = required(def.keyType, where)._zod.def;
+  const keyType = required(def.keyType, where);
   // A key type with values of its own (an enum) makes zod check each of them is present.
-  if (keyDef.type !== 'string') fail(where, `record key type ${keyDef.type}`);
-  const key = compile(required(def.keyType, where), `${where}{key}`);
+  if (keyType._zod.def.type !== 'string') fail(where, `record key type ${keyType._zod.def.type}`);
+  const key = compile(keyType, `${where}{key}`);
   const value = compile(required(def.valueType, where), `${where}{}`);
   return (v) => {
     if (!isJsonObject(v)) return false;
@@ -249,12 +260,15 @@ function compileRecord(def: SchemaDef, where: string): JsonPredicate {
 function gather(c: Constraints, check: CheckDef, where: string): void {
   switch (check.check) {
     case 'min_length':
+      c.lengthChecked = true;
       c.minLength = Math.max(c.minLength, check.minimum ?? 0);
       return;
     case 'max_length':
+      c.lengthChecked = true;
       c.maxLength = Math.min(c.maxLength, check.maximum ?? Infinity);
       return;
     case 'length_equals':
+      c.lengthChecked = true;
       c.minLength = Math.max(c.minLength, check.length ?? 0);
       c.maxLength = Math.min(c.maxLength, check.length ?? 0);
       return;
@@ -265,6 +279,7 @@ function gather(c: Constraints, check: CheckDef, where: string): void {
     case 'greater_than': {
       const bound = check.value;
       if (typeof bound !== 'number') fail(where, 'a non-number bound');
+      c.boundChecked = true;
       if (bound > c.lower || (bound === c.lower && check.inclusive !== true)) {
         c.lower = bound;
         c.lowerInclusive = check.inclusive === true;
@@ -274,6 +289,7 @@ function gather(c: Constraints, check: CheckDef, where: string): void {
     case 'less_than': {
       const bound = check.value;
       if (typeof bound !== 'number') fail(where, 'a non-number bound');
+      c.boundChecked = true;
       if (bound < c.upper || (bound === c.upper && check.inclusive !== true)) {
         c.upper = bound;
         c.upperInclusive = check.inclusive === true;

@@ -1,7 +1,7 @@
-import assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
 import { entrySignatureDomain } from '../../domain/entry/sign.js';
-import { checkFields, leafFields, noPart, type VerifyTask } from '../crypto/verify-task.js';
+import { publicKeyBytes, signatureBytes } from '../../domain/ed25519.js';
+import { noPart, TaskPacker, type VerifyTask } from '../crypto/verify-task.js';
 import { auditFailure, type AuditFailure } from './failure.js';
 import type { SourceRow } from './source.js';
 
@@ -52,8 +52,6 @@ const domainBytes = Buffer.from(entrySignatureDomain, 'utf8');
 const bodyPrefix = Buffer.from('{"body":', 'utf8');
 const indexKey = Buffer.from(',"index":', 'utf8');
 const offlineFlags = Buffer.from(',"flags":["offline"]', 'utf8');
-const signatureBytes = 64;
-const publicKeyBytes = 32;
 
 /** Public keys by key id, as registered in the log so far (genesis and key.register entries). */
 export type KeyResolver = Map<string, Uint8Array>;
@@ -192,66 +190,42 @@ export function prepareChunk(
   for (const cp of checkpoints) packedBytes += cp.message.length + cp.signature.length + publicKeyBytes;
 
   // One buffer per chunk holds every leaf, message, signature and key, with their offsets (see
-  // VerifyTask): a thread receives it in one copy. Its own memory (not the shared pool), every byte
-  // used written below before the task is sent.
-  const packed = Buffer.allocUnsafeSlow(packedBytes);
-  let at = 0;
-  const put = (part: Uint8Array): number => {
-    // TypedArray.set: Buffer.copy's argument checks cost more than copying a leaf.
-    packed.set(part, at);
-    at += part.length;
-    return at - part.length;
-  };
-  const checkOffsets = new Uint32Array((signatureCount + checkpoints.length) * checkFields);
-  let checkCount = 0;
-  const addCheck = (messageAt: number, messageLength: number, signatureAt: number, publicKey: Uint8Array): number => {
-    const o = checkCount * checkFields;
-    checkOffsets[o] = messageAt;
-    checkOffsets[o + 1] = messageLength;
-    checkOffsets[o + 2] = signatureAt;
-    // A key or signature of another length cannot verify: the thread answers invalid (see VerifyTask).
-    checkOffsets[o + 3] = publicKey.length === publicKeyBytes ? put(publicKey) : noPart;
-    return checkCount++;
-  };
-  const leafOffsets = new Uint32Array(read.length * leafFields);
+  // VerifyTask): a thread receives it in one copy.
+  const packer = new TaskPacker(packedBytes, signatureCount + checkpoints.length, read.length);
   const entries: PreparedEntry[] = [];
   const lookups = new Set<string>();
-  read.forEach(({ row, leaf, body, signatures }, k) => {
-    leafOffsets[k * leafFields] = put(leaf);
-    leafOffsets[k * leafFields + 1] = leaf.length;
+  for (const { row, leaf, body, signatures } of read) {
+    packer.addLeaf(leaf);
     let message: Uint8Array | undefined;
     let messageAt = 0;
     if (body !== undefined) {
-      messageAt = put(domainBytes);
-      put(body);
-      message = packed.subarray(messageAt, at);
+      messageAt = packer.put(domainBytes);
+      packer.put(body);
+      message = packer.bytes.subarray(messageAt, packer.used);
     }
     const b = body === undefined ? {} : bodyFieldsOf(body);
     // The genesis entry is signed by the ledger key it registers.
     if (b.type === 'ledger.genesis' && Array.isArray(b.keys)) for (const k of b.keys as unknown[]) learnKey(resolver, k);
     const checkAt = signatures.map((s) => {
       const publicKey = resolver.get(s.keyId);
-      const sigAt = at;
-      const written = packed.write(s.signature, at, signatureBytes, 'base64');
-      at += signatureBytes;
-      // A signature that is not 64 bytes is left to the replay, which refuses it.
-      if (publicKey === undefined || message === undefined || written !== signatureBytes) return -1;
-      return addCheck(messageAt, message.length, sigAt, publicKey);
+      // A signature that is not the canonical base64 of 64 bytes is left to the replay, which refuses it.
+      const signatureAt = packer.putSignatureBase64(s.signature);
+      if (publicKey === undefined || message === undefined || signatureAt === noPart) return -1;
+      return packer.addCheck(messageAt, message.length, signatureAt, publicKey);
     });
     if (b.type === 'key.register') learnKey(resolver, b.key);
     const named = b.type === 'refund' ? str(b.payment) : b.type === 'correction' ? str(b.corrects) : undefined;
     if (named !== undefined) lookups.add(named);
     const bodyHash = body === undefined ? undefined : new Uint8Array(hash('sha256', body, 'buffer'));
     entries.push({ signatures, message, bodyHash, checkAt, row });
-  });
+  }
   const extraChecks = new Map<number, number>();
   for (const cp of checkpoints) {
-    const messageAt = put(cp.message);
-    extraChecks.set(cp.size, addCheck(messageAt, cp.message.length, cp.signature.length === signatureBytes ? put(cp.signature) : noPart, logKey));
+    const messageAt = packer.put(cp.message);
+    const signatureAt = cp.signature.length === signatureBytes ? packer.put(cp.signature) : noPart;
+    extraChecks.set(cp.size, packer.addCheck(messageAt, cp.message.length, signatureAt, logKey));
   }
-  assert.ok(at <= packedBytes);
-  const task: VerifyTask = { bytes: packed.subarray(0, at), checks: checkOffsets.subarray(0, checkCount * checkFields), leaves: leafOffsets };
-  return { start, entries, failure, task, lookups: [...lookups], extraChecks };
+  return { start, entries, failure, task: packer.task(), lookups: [...lookups], extraChecks };
 }
 
 /**

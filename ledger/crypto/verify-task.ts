@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { verifyBytes } from '../../domain/ed25519.js';
+import { isCanonicalBase64 } from '../../domain/base64.js';
+import { publicKeyBytes, signatureBytes, verifyBytes } from '../../domain/ed25519.js';
 import { leafHash } from '../merkle/rfc6962.js';
 
 /**
@@ -20,8 +21,6 @@ export interface SignatureCheck {
 export const checkFields = 4;
 /** Numbers per leaf in VerifyTask.leaves: offset and length. */
 export const leafFields = 2;
-const signatureBytes = 64;
-const publicKeyBytes = 32;
 
 export interface VerifyTask {
   /** Every message, signature, public key and leaf of the task. */
@@ -42,34 +41,84 @@ export interface VerifyResult {
 /** An offset that names nothing: a signature or public key of the wrong length, which cannot verify. */
 export const noPart = 0xffffffff;
 
-/** Packs checks and leaves into a task. */
+/**
+ * Builds a task in a buffer of a size known beforehand (the sum of the parts put in), its own memory
+ * rather than a slab of the shared pool, so that a thread receives exactly the task's bytes.
+ */
+export class TaskPacker {
+  readonly bytes: Buffer;
+  private at = 0;
+  private readonly checks: Uint32Array;
+  private checkCount = 0;
+  private readonly leaves: Uint32Array;
+  private leafCount = 0;
+
+  constructor(bytes: number, checksMax: number, leavesMax: number) {
+    this.bytes = Buffer.allocUnsafeSlow(bytes);
+    this.checks = new Uint32Array(checksMax * checkFields);
+    this.leaves = new Uint32Array(leavesMax * leafFields);
+  }
+
+  /** Copies `part` in and answers its offset. */
+  put(part: Uint8Array): number {
+    // TypedArray.set: Buffer.copy's argument checks cost more than copying a leaf.
+    this.bytes.set(part, this.at);
+    this.at += part.length;
+    return this.at - part.length;
+  }
+
+  /**
+   * Decodes a signature written in base64 straight in, and answers its offset: only when the text is
+   * the canonical base64 of exactly a signature's bytes (what the entry format accepts), noPart
+   * otherwise. Room for it is taken either way.
+   */
+  putSignatureBase64(text: string): number {
+    const at = this.at;
+    this.at += signatureBytes;
+    if (!isCanonicalBase64(text, signatureBytes)) return noPart;
+    this.bytes.write(text, at, signatureBytes, 'base64');
+    return at;
+  }
+
+  addLeaf(leaf: Uint8Array): void {
+    this.leaves[this.leafCount * leafFields] = this.put(leaf);
+    this.leaves[this.leafCount * leafFields + 1] = leaf.length;
+    this.leafCount++;
+  }
+
+  /** A check of the message already put at messageAt; a key of another length is sent as noPart. Answers its position. */
+  addCheck(messageAt: number, messageLength: number, signatureAt: number, publicKey: Uint8Array): number {
+    const o = this.checkCount * checkFields;
+    this.checks[o] = messageAt;
+    this.checks[o + 1] = messageLength;
+    this.checks[o + 2] = signatureAt;
+    this.checks[o + 3] = publicKey.length === publicKeyBytes ? this.put(publicKey) : noPart;
+    return this.checkCount++;
+  }
+
+  /** Bytes used so far: what the buffer must hold at least. */
+  get used(): number {
+    return this.at;
+  }
+
+  task(): VerifyTask {
+    assert.ok(this.at <= this.bytes.length);
+    return { bytes: this.bytes.subarray(0, this.at), checks: this.checks.subarray(0, this.checkCount * checkFields), leaves: this.leaves.subarray(0, this.leafCount * leafFields) };
+  }
+}
+
+/** Packs checks and leaves into a task; a signature or key of the wrong length answers invalid. */
 export function packTask(checks: readonly SignatureCheck[], leaves: readonly Uint8Array[] = []): VerifyTask {
-  const fits = (part: Uint8Array, bytes: number) => part.length === bytes;
   let size = 0;
-  for (const c of checks) size += c.message.length + (fits(c.signature, signatureBytes) ? signatureBytes : 0) + (fits(c.publicKey, publicKeyBytes) ? publicKeyBytes : 0);
+  for (const c of checks) size += c.message.length + c.signature.length + c.publicKey.length;
   for (const leaf of leaves) size += leaf.length;
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  const put = (part: Uint8Array): number => {
-    bytes.set(part, at);
-    at += part.length;
-    return at - part.length;
-  };
-  const checkOffsets = new Uint32Array(checks.length * checkFields);
-  checks.forEach((c, i) => {
-    const o = i * checkFields;
-    checkOffsets[o] = put(c.message);
-    checkOffsets[o + 1] = c.message.length;
-    checkOffsets[o + 2] = fits(c.signature, signatureBytes) ? put(c.signature) : noPart;
-    checkOffsets[o + 3] = fits(c.publicKey, publicKeyBytes) ? put(c.publicKey) : noPart;
-  });
-  const leafOffsets = new Uint32Array(leaves.length * leafFields);
-  leaves.forEach((leaf, i) => {
-    leafOffsets[i * leafFields] = put(leaf);
-    leafOffsets[i * leafFields + 1] = leaf.length;
-  });
-  assert.ok(at === size);
-  return { bytes, checks: checkOffsets, leaves: leafOffsets };
+  const packer = new TaskPacker(size, checks.length, leaves.length);
+  for (const c of checks) {
+    const messageAt = packer.put(c.message);
+    packer.addCheck(messageAt, c.message.length, c.signature.length === signatureBytes ? packer.put(c.signature) : noPart, c.publicKey);
+  }
+  for (const leaf of leaves) packer.addLeaf(leaf);
+  return packer.task();
 }
 
 /** The check at `i`, as views into the task's bytes. */

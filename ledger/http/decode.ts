@@ -24,7 +24,6 @@ export function decodeSubmission(value: unknown, where = ''): Submission {
   }
   const entry = parseSignedEntry(record.entry);
   if (!entry.success) throw schemaError(entry.error, `${where}entry`);
-  // Base64 with non-zero padding bits decodes to the same signature: refused, so that a signed entry has one leaf.
   if (record.basket === undefined) return { entry: entry.data };
   const basket = parseBasket(record.basket);
   if (!basket.success) throw schemaError(basket.error, `${where}basket`);

@@ -51,4 +51,20 @@ describe('prepareChunk', () => {
     const chunk = prepareChunk([{ ...row, index: 0, leaf: Buffer.from(spaced, 'utf8') }], 0, new Map() as KeyResolver, [], new Uint8Array(32));
     expect(chunk.entries[0]?.signatures).toEqual(parsedSignatures(row.leaf));
   });
+
+  it('sends no check for a signature that is not the canonical base64 of 64 bytes', () => {
+    const row = rows[rows.length - 1];
+    if (row === undefined) throw new Error('no rows');
+    const text = Buffer.from(row.leaf).toString('utf8');
+    // 88 characters that decode to 66 bytes, the first 64 of them the real signature: a thread given
+    // those 64 would answer valid, where the replay refuses the signature as written.
+    const padded = text.replace(/("signature":"[A-Za-z0-9+/]{86})=="/, '$1AA"');
+    expect(padded).not.toBe(text);
+    const resolver: KeyResolver = new Map();
+    const all = prepareChunk(rows, 0, resolver, [], new Uint8Array(32));
+    const at = all.entries.length - 1;
+    const changed = prepareChunk([{ ...row, index: 0, leaf: Buffer.from(padded, 'utf8') }], 0, resolver, [], new Uint8Array(32));
+    expect(all.entries[at]?.checkAt[0]).toBeGreaterThanOrEqual(0);
+    expect(changed.entries[0]?.checkAt).toEqual([-1]);
+  });
 });
