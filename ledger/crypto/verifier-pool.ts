@@ -24,11 +24,18 @@ function runInline(job: PendingJob): void {
   }
 }
 
+/**
+ * Tasks posted to a thread ahead of its answers. Two: one running and the next waiting in its queue;
+ * more would only hold more chunks in memory.
+ */
+export const tasksQueuedPerThread = 2;
+
 export class VerifierPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
+  /** Tasks posted to each thread and not answered yet (at most tasksQueuedPerThread). */
+  private readonly posted = new Map<Worker, number>();
   private readonly waiting: PendingJob[] = [];
-  private readonly inflight = new Map<number, { worker: Worker; done: (r: VerifyResult) => void; fail: (e: Error) => void }>();
+  private readonly inflight = new Map<number, PendingJob & { readonly worker: Worker }>();
   private nextId = 1;
   /** Signature checks asked for in this turn of the event loop, sent together at its end. */
   private readonly soon: { check: SignatureCheck; done: (valid: boolean) => void; fail: (e: Error) => void }[] = [];
@@ -49,7 +56,7 @@ export class VerifierPool {
       worker.on('exit', (code) => this.crash(worker, new Error(`verifier thread exited with code ${code}`)));
       worker.unref();
       this.workers.push(worker);
-      this.idle.push(worker);
+      this.posted.set(worker, 0);
     }
   }
 
@@ -102,22 +109,38 @@ export class VerifierPool {
     }
   }
 
+  /**
+   * Posts waiting tasks to the threads with the fewest unanswered, up to tasksQueuedPerThread each: a
+   * thread that finishes a task finds the next in its own queue instead of waiting for this thread's
+   * event loop (busy replaying a chunk of an audit for milliseconds) to hand it one.
+   */
   private dispatch(): void {
-    while (this.idle.length > 0 && this.waiting.length > 0) {
-      const worker = this.idle.pop();
+    while (this.waiting.length > 0) {
+      let worker: Worker | undefined;
+      let fewest = tasksQueuedPerThread;
+      for (const [w, n] of this.posted) {
+        if (n < fewest) {
+          worker = w;
+          fewest = n;
+        }
+      }
+      if (worker === undefined) return;
       const job = this.waiting.shift();
-      assert.ok(worker !== undefined && job !== undefined);
+      assert.ok(job !== undefined);
       const id = this.nextId++;
-      this.inflight.set(id, { worker, done: job.done, fail: job.fail });
+      this.inflight.set(id, { ...job, worker });
+      this.posted.set(worker, fewest + 1);
       worker.postMessage({ id, task: job.task });
     }
   }
 
   private finish(worker: Worker, m: { id: number; result: VerifyResult }): void {
     const job = this.inflight.get(m.id);
-    assert.ok(job !== undefined && job.worker === worker);
+    // None: the pool was closed and ran the task inline.
+    if (job === undefined) return;
+    assert.ok(job.worker === worker);
     this.inflight.delete(m.id);
-    this.idle.push(worker);
+    this.posted.set(worker, (this.posted.get(worker) ?? 1) - 1);
     job.done(m.result);
     this.dispatch();
   }
@@ -136,17 +159,21 @@ export class VerifierPool {
     const at = this.workers.indexOf(worker);
     if (at < 0) return;
     this.workers.splice(at, 1);
-    const idleAt = this.idle.indexOf(worker);
-    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    this.posted.delete(worker);
     if (this.workers.length > 0) return;
     for (const job of this.waiting.splice(0)) runInline(job);
   }
 
-  /** Stops the threads; what was still waiting for one runs inline, so that no caller waits forever. */
+  /**
+   * Stops the threads. Every task not answered yet, waiting or posted to a thread, runs inline, so that
+   * no caller waits forever nor gets an error for a pool it did not close.
+   */
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
-    this.idle.length = 0;
-    for (const job of this.waiting.splice(0)) runInline(job);
+    this.posted.clear();
+    const unanswered = [...this.inflight.values()];
+    this.inflight.clear();
+    for (const job of [...unanswered, ...this.waiting.splice(0)]) runInline(job);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
