@@ -5,7 +5,7 @@ import { verifyEntrySignature } from '../../domain/entry/sign.js';
 import { applyEntry } from '../core/apply.js';
 import type { KeyState } from '../core/state.js';
 import type { VerifierPool } from '../crypto/verifier-pool.js';
-import { runVerifyTask, taskCheck, type VerifyResult } from '../crypto/verify-task.js';
+import { runVerifyTask, taskCheckIs, type VerifyResult } from '../crypto/verify-task.js';
 import { decodeLeaf, type SealedEntry } from '../formats/leaf.js';
 import type { NoteVerifier } from '../formats/note.js';
 import { CompactRange } from '../merkle/compact-range.js';
@@ -61,7 +61,8 @@ export class LogAuditor {
   /** Per level, the stored nodes the chunk being replayed completes, from index storedFrom[level] on (see prefetchNodes). */
   private storedNodes: (readonly (Uint8Array | undefined)[])[] = [];
   private storedFrom: number[] = [];
-  private current: { entry: PreparedEntry; chunk: PreparedChunk; result: VerifyResult } | undefined;
+  /** The chunk being replayed and its entry being applied (one object per chunk, its entry updated). */
+  private current: { entry: PreparedEntry | undefined; readonly chunk: PreparedChunk; readonly result: VerifyResult } | undefined;
   /** Stored checkpoints whose signature and root were checked. */
   checkpointsVerified = 0;
   /** The origin the genesis entry set, once replayed. */
@@ -183,9 +184,11 @@ export class LogAuditor {
     const { chunk, result } = ready;
     this.found = ready.found;
     this.prefetchNodes(this.size, this.size + chunk.entries.length);
+    this.current = { entry: undefined, chunk, result };
+    const current = this.current;
     chunk.entries.forEach((entry, k) => {
       const index = this.size;
-      this.current = { entry, chunk, result };
+      current.entry = entry;
       this.replayEntry(entry, decodedLeaf(entry.row.leaf, index), index);
       this.compact.append(result.leafHashes.subarray(k * 32, k * 32 + 32), this.checkNode);
       const size = index + 1;
@@ -219,7 +222,7 @@ export class LogAuditor {
         verifySignature: this.verifySignature,
         // The leaf is canonical (decodedLeaf checked), so the bytes after `{"body":` are exactly the
         // body's JCS: prepare sliced the signing message out of them instead of encoding it again.
-        ...(entry.message !== undefined ? { signingMessage: entry.message } : {}),
+        signingMessage: entry.message,
       }).flags;
     } catch (e) {
       if (!(e instanceof CaisseError)) throw e;
@@ -246,14 +249,13 @@ export class LogAuditor {
    */
   private readonly verifySignature = (message: Uint8Array, key: KeyState, signatureBase64: string): boolean => {
     const current = this.current;
-    assert.ok(current !== undefined);
+    assert.ok(current !== undefined && current.entry !== undefined);
     const { entry, chunk, result } = current;
     const signatures = entry.signatures;
     for (let j = 0; j < signatures.length; j++) {
       const at = entry.checkAt[j] ?? -1;
       if (at < 0 || signatures[j]?.signature !== signatureBase64) continue;
-      const check = taskCheck(chunk.task, at);
-      if (hashesEqual(check.publicKey, key.publicKey) && bytesEqual(check.message, message)) return result.valid[at] === 1;
+      if (taskCheckIs(chunk.task, at, message, key.publicKey)) return result.valid[at] === 1;
     }
     return verifyEntrySignature(message, key.publicKey, signatureBase64);
   };
@@ -313,8 +315,4 @@ function decodedLeaf(leaf: Uint8Array, index: number): SealedEntry {
     if (e instanceof Error) throw auditFailure('AUDIT_LEAF_MALFORMED', { index }, e.message);
     throw e;
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }

@@ -216,7 +216,7 @@ export function prepareChunk(
     if (b.type === 'key.register') learnKey(resolver, b.key);
     const named = b.type === 'refund' ? str(b.payment) : b.type === 'correction' ? str(b.corrects) : undefined;
     if (named !== undefined) lookups.add(named);
-    const bodyHash = body === undefined ? undefined : new Uint8Array(hash('sha256', body, 'buffer'));
+    const bodyHash = body === undefined ? undefined : hash('sha256', body, 'buffer');
     entries.push({ signatures, message, bodyHash, checkAt, row });
   }
   const extraChecks = new Map<number, number>();

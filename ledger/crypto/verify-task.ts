@@ -130,6 +130,24 @@ export function taskCheck(task: VerifyTask, i: number): SignatureCheck {
   return { message: part(messageAt, messageLength), signature: part(signatureAt, signatureBytes), publicKey: part(keyAt, publicKeyBytes) };
 }
 
+/**
+ * Whether check `i` is of exactly this message and public key, compared in place (an audit asks once
+ * per entry, and views cost more than the comparison).
+ */
+export function taskCheckIs(task: VerifyTask, i: number, message: Uint8Array, publicKey: Uint8Array): boolean {
+  const o = i * checkFields;
+  const messageAt = task.checks[o] ?? noPart;
+  const keyAt = task.checks[o + 3] ?? noPart;
+  if (messageAt === noPart || keyAt === noPart || task.checks[o + 1] !== message.length || publicKey.length !== publicKeyBytes) return false;
+  return bytesAt(task.bytes, messageAt, message) && bytesAt(task.bytes, keyAt, publicKey);
+}
+
+function bytesAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
+  if (at + part.length > bytes.length) return false;
+  for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+  return true;
+}
+
 export function taskCheckCount(task: VerifyTask): number {
   return task.checks.length / checkFields;
 }
