@@ -20,9 +20,19 @@ function digest(hash: ReturnType<typeof createHash>): Uint8Array {
   return new Uint8Array(hash.digest());
 }
 
+/**
+ * Leaves up to this size are hashed from one scratch buffer (prefix, then the leaf copied after it),
+ * not a new one per leaf: a payment's leaf is under a kilobyte, and an audit hashes every leaf.
+ */
+const leafScratchBytes = 4096;
+const leafInput = new Uint8Array(leafScratchBytes);
+leafInput[0] = leafHashPrefix;
+
 /** SHA-256(0x00 || leaf). */
 export function leafHash(leaf: Uint8Array): Uint8Array {
-  return new Uint8Array(oneShotHash('sha256', Buffer.concat([leafPrefix, leaf]), 'buffer'));
+  if (leaf.length >= leafScratchBytes) return new Uint8Array(oneShotHash('sha256', Buffer.concat([leafPrefix, leaf]), 'buffer'));
+  leafInput.set(leaf, 1);
+  return new Uint8Array(oneShotHash('sha256', leafInput.subarray(0, leaf.length + 1), 'buffer'));
 }
 
 /** SHA-256(0x01 || left || right); both children are 32-byte hashes. */

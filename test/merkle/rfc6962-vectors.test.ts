@@ -25,6 +25,14 @@ describe('RFC 6962 hashing (transparency-dev/merkle test vectors)', () => {
     expect(toHex(leafHash(new TextEncoder().encode('L123456')))).toBe('395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56');
   });
 
+  it('hashes leaves of every size the same way, on either side of the scratch buffer, one after another', () => {
+    for (const size of [1, 700, 4094, 4095, 4096, 4097, 20_000, 3]) {
+      const leaf = new Uint8Array(size).map((_, i) => (i * 7 + size) % 256);
+      const expected = createHash('sha256').update(Uint8Array.of(0)).update(leaf).digest('hex');
+      expect(toHex(leafHash(leaf)), `${size} bytes`).toBe(expected);
+    }
+  });
+
   it('hashes a node as SHA-256(0x01 || left || right), order-sensitive, unlike a leaf of the same bytes', () => {
     const a = leafHash(new TextEncoder().encode('Hello'));
     const b = leafHash(new TextEncoder().encode('World'));
