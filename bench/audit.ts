@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { homeFiles } from '../ledger/home.js';
 import { audit } from '../ledger/audit/audit.js';
 import { ensureBigLog } from './big-log.js';
-import { benchArgs, bracketedLimit, fmtRate, isMain, limitNote, printTable, type FigureTable } from './figure.js';
+import { benchArgs, bracketedLimit, emitTable, fmtRate, isMain, limitNote, type FigureTable } from './figure.js';
 import { profiled } from './profile.js';
 import { allCoresVerifies } from './raw-limits.js';
 
@@ -120,5 +120,5 @@ function sampleRss(): { reset(): number; stop(): void } {
 // `node dist/bench/audit.js [--entries N]` runs this figure alone.
 if (isMain(import.meta.url)) {
   const args = benchArgs();
-  printTable(await run({ entries: args.entries ?? 100_000 }));
+  emitTable(await run({ entries: args.entries ?? 100_000 }));
 }

@@ -1,4 +1,8 @@
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { scratchDir } from './paths.js';
 
 /**
  * One line of a bench table: a figure measured in this run, the raw limit it is compared with (also
@@ -92,3 +96,37 @@ export async function bracketedLimit(before: number, measureAfter: () => Promise
 export function limitNote(what: string, limit: BracketedLimit, unit: string): string {
   return `${what} measured before (${fmtRate(limit.before, unit)}) and after (${fmtRate(limit.after, unit)}) this figure, averaged`;
 }
+
+/** The file a figure run by figureInChild writes its table to, as JSON, instead of printing it. */
+const tableFileVariable = 'BENCH_TABLE_FILE';
+
+/** The end of a figure's script run alone: its table printed, or handed to figureInChild. */
+export function emitTable(table: FigureTable): void {
+  const file = process.env[tableFileVariable];
+  if (file === undefined) printTable(table);
+  else writeFileSync(file, JSON.stringify(table));
+}
+
+/**
+ * Runs a figure's script (a path beside this module's, e.g. './audit.js') in a process of its own and
+ * answers its table. For the audit: `caisse ledger verify` runs in a fresh process, so its figure is
+ * measured in one, not in a process whose heap, threads and compiled code the other figures shaped
+ * (the summary's run measured it 2 to 4 points lower there).
+ */
+export async function figureInChild(script: string, args: readonly string[]): Promise<FigureTable> {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const scratch = scratchDir('table');
+  const tableFile = join(scratch.dir, 'table.json');
+  const code = await new Promise<number | null>((done, fail) => {
+    const child = spawn(process.execPath, [path, ...args], { stdio: 'inherit', env: { ...process.env, [tableFileVariable]: tableFile } });
+    child.on('error', fail);
+    child.on('exit', done);
+  });
+  try {
+    if (code !== 0) throw new Error(`${script} exited with code ${code ?? 'none'}`);
+    return JSON.parse(readFileSync(tableFile, 'utf8')) as FigureTable;
+  } finally {
+    scratch.remove();
+  }
+}
+

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as append from './append.js';
 import * as batchSubmit from './batch-submit.js';
-import { benchArgs, printTable, type FigureRow, type FigureTable } from './figure.js';
+import { benchArgs, figureInChild, printTable, type FigureRow, type FigureTable } from './figure.js';
 import * as httpPayments from './http-payments.js';
 import { benchOutDir } from './paths.js';
 import * as proof from './proof.js';
@@ -58,7 +58,8 @@ if (wanted('http')) show((await httpPayments.run({ quick, expressHelloPerSecond:
 if (wanted('batch')) show((await batchSubmit.run({ quick, verifyAllCores: raw.verifyAllCores })).table);
 if (wanted('append')) show((await append.run({ quick, verifyPerCore: raw.verifyPerCore['node-cached'] })).table);
 if (wanted('proof')) show((await proof.run({ quick, entries, sqliteNodeReadsPerSecond: raw.sqliteNodeReadsPerSecond })).table);
-if (wanted('audit')) await optionalFigure('./audit.js', { entries, cacheDir: benchOutDir });
+// In a process of its own, as `caisse ledger verify` runs (see figureInChild).
+if (wanted('audit')) show(await figureInChild('./audit.js', ['--entries', String(entries)]));
 if (wanted('rules')) await optionalFigure('./rules-evaluate.js', {});
 
 const summaryRows: FigureRow[] = tables.flatMap((t) => t.rows.filter((r) => r.target !== '-'));
