@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { scratchDir } from './paths.js';
@@ -116,17 +116,17 @@ export function emitTable(table: FigureTable): void {
 export async function figureInChild(script: string, args: readonly string[]): Promise<FigureTable> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   const scratch = scratchDir('table');
-  const tableFile = join(scratch.dir, 'table.json');
-  const code = await new Promise<number | null>((done, fail) => {
-    const child = spawn(process.execPath, [path, ...args], { stdio: 'inherit', env: { ...process.env, [tableFileVariable]: tableFile } });
-    child.on('error', fail);
-    child.on('exit', done);
-  });
   try {
-    if (code !== 0) throw new Error(`${script} exited with code ${code ?? 'none'}`);
+    const tableFile = join(scratch.dir, 'table.json');
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
+      const child = spawn(process.execPath, [path, ...args], { stdio: 'inherit', env: { ...process.env, [tableFileVariable]: tableFile } });
+      child.on('error', fail);
+      child.on('exit', (code, signal) => done({ code, signal }));
+    });
+    if (ended.code !== 0) throw new Error(`${script} ${ended.signal !== null ? `was killed by ${ended.signal}` : `exited with code ${String(ended.code)}`}`);
+    if (!existsSync(tableFile)) throw new Error(`${script} ended without writing its table (is it run as a script, isMain?)`);
     return JSON.parse(readFileSync(tableFile, 'utf8')) as FigureTable;
   } finally {
     scratch.remove();
   }
 }
-

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { CaisseError } from '../../domain/error-spec.js';
-import { VerifierPool } from '../crypto/verifier-pool.js';
+import { streamingTasksPerThread, VerifierPool } from '../crypto/verifier-pool.js';
 import { parseVkey, type NoteVerifier } from '../formats/note.js';
 import { verifyConsistency } from '../merkle/consistency.js';
 import { emptyRoot, hashesEqual } from '../merkle/rfc6962.js';
@@ -65,7 +65,7 @@ export async function audit(target: AuditTarget, options: AuditOptions = {}): Pr
   const pinned: NoteVerifier | undefined = options.vkey === undefined ? undefined : parseVkeyOption(options.vkey);
   const source: AuditSource = 'data' in target ? openLocalSource(target.data, pinned ? { verifier: pinned } : {}) : openHttpSource(target.url, options.vkey ? { vkey: options.vkey } : {});
   const threads = Math.min(options.threads ?? cpus().length, auditLimits.threadsMax);
-  const pool = new VerifierPool(threads);
+  const pool = new VerifierPool(threads, undefined, streamingTasksPerThread);
   // The pool's threads do not keep the process alive (they are unref'd): while the main thread only
   // waits for them, this timer does, or Node would exit mid-audit with nothing left to run.
   const keepAlive = setInterval(() => undefined, 60_000);

@@ -69,6 +69,7 @@ export class LogAuditor {
   genesisOrigin: string | undefined;
   /** The clock window the replay applies (see AuditorOptions.clockWindowMs). */
   clockWindowMs: number;
+  private closed = false;
   /** Every entry id replayed, for the check that none appears twice (`checkEntryIdsUnique`). */
   private readonly entryIds: EntryIdRuns;
 
@@ -95,8 +96,9 @@ export class LogAuditor {
     this.entryIds.checkWritable();
   }
 
-  /** Removes what the audit kept on disk (the sorted runs of entry ids). */
+  /** Removes what the audit kept on disk (the sorted runs of entry ids); chunks still out are dropped. */
   close(): void {
+    this.closed = true;
     this.entryIds.close();
   }
 
@@ -134,8 +136,11 @@ export class LogAuditor {
         // Past a fault nothing more is read: the replay stops there.
         if (chunk.failure !== undefined) reading = false;
         // A thread that dies with the chunk (out of memory…) does not stop the audit: the chunk is
-        // checked here instead.
-        const checked = pool.run(chunk.task).catch(() => runVerifyTask(chunk.task));
+        // checked here instead. Once the audit has stopped (close), its chunks are dropped.
+        const checked = pool.run(chunk.task).catch((e: unknown) => {
+          if (this.closed) throw e;
+          return runVerifyTask(chunk.task);
+        });
         const ready = Promise.all([checked, source.lookup(chunk.lookups, total, target.checkpoint.rootHash)]).then(
           ([result, found]): ReadyChunk => ({ chunk, result, found, checkpoints }),
         );

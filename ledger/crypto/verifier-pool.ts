@@ -25,14 +25,23 @@ function runInline(job: PendingJob): void {
 }
 
 /**
- * Tasks posted to a thread ahead of its answers. Two: one running and the next waiting in its queue;
- * more would only hold more chunks in memory.
+ * Tasks posted to a thread before it answers: 1, the thread asks for its next task by answering. The
+ * audit's pool posts 2 (`streamingTasksPerThread`): one running and the next in the thread's own queue,
+ * so that a thread never waits for the main thread's event loop, busy replaying a chunk for
+ * milliseconds, to hand it one. The ledger's server keeps 1: a payment's check must not wait on a
+ * thread behind a batch's while another thread is free.
  */
-export const tasksQueuedPerThread = 2;
+export const streamingTasksPerThread = 2;
+
+export class VerifierPoolClosed extends Error {
+  constructor() {
+    super('the verifier pool was closed before it answered');
+  }
+}
 
 export class VerifierPool {
   private readonly workers: Worker[] = [];
-  /** Tasks posted to each thread and not answered yet (at most tasksQueuedPerThread). */
+  /** Tasks posted to each thread and not answered yet (at most tasksPerThread). */
   private readonly posted = new Map<Worker, number>();
   private readonly waiting: PendingJob[] = [];
   private readonly inflight = new Map<number, PendingJob & { readonly worker: Worker }>();
@@ -45,8 +54,13 @@ export class VerifierPool {
    * `workerPath`: the compiled worker, beside this module by default; tests that run the TypeScript
    * sources pass the one `npm run build` put in dist/.
    */
-  constructor(threads: number, workerPath = fileURLToPath(new URL('./verify-worker.js', import.meta.url))) {
+  constructor(
+    threads: number,
+    workerPath = fileURLToPath(new URL('./verify-worker.js', import.meta.url)),
+    private readonly tasksPerThread = 1,
+  ) {
     assert.ok(Number.isSafeInteger(threads) && threads >= 0 && threads <= 64);
+    assert.ok(Number.isSafeInteger(tasksPerThread) && tasksPerThread >= 1 && tasksPerThread <= streamingTasksPerThread);
     if (threads === 0) return;
     if (!existsSync(workerPath)) throw new Error(`verifier threads need the compiled worker ${workerPath}: run npm run build`);
     for (let i = 0; i < threads; i++) {
@@ -109,15 +123,11 @@ export class VerifierPool {
     }
   }
 
-  /**
-   * Posts waiting tasks to the threads with the fewest unanswered, up to tasksQueuedPerThread each: a
-   * thread that finishes a task finds the next in its own queue instead of waiting for this thread's
-   * event loop (busy replaying a chunk of an audit for milliseconds) to hand it one.
-   */
+  /** Posts waiting tasks to the threads with the fewest unanswered, up to tasksPerThread each. */
   private dispatch(): void {
     while (this.waiting.length > 0) {
       let worker: Worker | undefined;
-      let fewest = tasksQueuedPerThread;
+      let fewest = this.tasksPerThread;
       for (const [w, n] of this.posted) {
         if (n < fewest) {
           worker = w;
@@ -165,15 +175,16 @@ export class VerifierPool {
   }
 
   /**
-   * Stops the threads. Every task not answered yet, waiting or posted to a thread, runs inline, so that
-   * no caller waits forever nor gets an error for a pool it did not close.
+   * Stops the threads. Every task not answered yet, waiting or posted to a thread, is rejected with
+   * VerifierPoolClosed, so that no caller waits forever; a caller that still wants the answer verifies
+   * inline (the server's requests do), one that has stopped (a failed audit) drops it.
    */
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
     this.posted.clear();
-    const unanswered = [...this.inflight.values()];
+    const unanswered = [...this.inflight.values(), ...this.waiting.splice(0)];
     this.inflight.clear();
-    for (const job of [...unanswered, ...this.waiting.splice(0)]) runInline(job);
+    for (const job of unanswered) job.fail(new VerifierPoolClosed());
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

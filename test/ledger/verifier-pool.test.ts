@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, signBytes } from '../../domain/ed25519.js';
-import { tasksQueuedPerThread, VerifierPool } from '../../ledger/crypto/verifier-pool.js';
+import { streamingTasksPerThread, VerifierPool, VerifierPoolClosed } from '../../ledger/crypto/verifier-pool.js';
 import { packTask, runVerifyTask, taskCheck, taskCheckCount, type VerifyTask } from '../../ledger/crypto/verify-task.js';
 import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { compiledVerifyWorker } from '../http/demo-ledger.js';
@@ -61,33 +61,40 @@ describe('verifier pool', () => {
     expect(p.backlog).toBe(0);
   });
 
-  it('answers every task when closed, those posted to a thread and those still waiting', async () => {
-    const p = new VerifierPool(1, compiledVerifyWorker);
-    const all = checks(3 * tasksQueuedPerThread);
-    const tasks = all.map((check) => p.run(packTask([check])));
+  it('rejects every task it has not answered when closed, posted or waiting, and verifies inline after', async () => {
+    const p = new VerifierPool(1, compiledVerifyWorker, streamingTasksPerThread);
+    const tasks = checks(3 * streamingTasksPerThread).map((check) => p.run(packTask([check])));
+    const settling = Promise.allSettled(tasks);
     await p.close();
-    // Posted or waiting, each ran inline: answered, and right.
-    expect((await Promise.all(tasks)).map((r) => r.valid[0] === 1)).toEqual(all.map((c) => c.valid));
+    const settled = await settling;
+    // The thread may have answered its first task before close; everything else is refused, not lost.
+    const refused = settled.filter((s) => s.status === 'rejected');
+    expect(refused.length).toBeGreaterThanOrEqual(settled.length - 1);
+    for (const r of refused) expect(r.reason).toBeInstanceOf(VerifierPoolClosed);
+    const after = checks(3);
+    expect(await Promise.all(after.map((c) => p.verifySoon(c)))).toEqual(after.map((c) => c.valid));
     expect(p.backlog).toBe(0);
   });
 
-  it('posts a thread its next task before it answers the current one', async () => {
-    const p = new VerifierPool(1, compiledVerifyWorker);
-    pool = p;
-    let posted = 0;
-    const worker = (p as unknown as { workers: { postMessage: (m: unknown) => void }[] }).workers[0];
-    if (worker === undefined) throw new Error('no thread');
-    const post = worker.postMessage.bind(worker);
-    worker.postMessage = (m: unknown) => {
-      posted += 1;
-      post(m);
-    };
-    const tasks = checks(tasksQueuedPerThread + 1).map((check) => p.run(packTask([check])));
-    // Before any answer: as many tasks as a thread queues are on it, the rest waits.
-    expect(posted).toBe(tasksQueuedPerThread);
-    await Promise.all(tasks);
-    expect(posted).toBe(tasksQueuedPerThread + 1);
-  });
+  for (const perThread of [1, streamingTasksPerThread]) {
+    it(`posts a thread ${perThread} task(s) before it answers`, async () => {
+      const p = new VerifierPool(1, compiledVerifyWorker, perThread);
+      pool = p;
+      let posted = 0;
+      const worker = (p as unknown as { workers: { postMessage: (m: unknown) => void }[] }).workers[0];
+      if (worker === undefined) throw new Error('no thread');
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (m: unknown) => {
+        posted += 1;
+        post(m);
+      };
+      const tasks = checks(perThread + 1).map((check) => p.run(packTask([check])));
+      // Before any answer: as many tasks as the thread takes ahead are on it, the rest waits.
+      expect(posted).toBe(perThread);
+      await Promise.all(tasks);
+      expect(posted).toBe(perThread + 1);
+    });
+  }
 
   it('verifies inline without threads', async () => {
     const p = new VerifierPool(0);
