@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { entrySignatureDomain } from '../../domain/entry/sign.js';
 import { publicKeyBytes, signatureBytes } from '../../domain/ed25519.js';
-import { noPart, TaskPacker, type VerifyTask } from '../crypto/verify-task.js';
+import { bytesAt, noPart, TaskPacker, type VerifyTask } from '../crypto/verify-task.js';
 import { auditFailure, type AuditFailure } from './failure.js';
 import type { SourceRow } from './source.js';
 
@@ -72,13 +72,6 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  * body; a body ends with `}`, the flags with `]`. Within the body, keys are sorted and only "v" (a
  * number) comes after "type", so the last `"type":"` is the entry's own type.
  */
-/** Whether `pattern` is in `bytes` at `at` (a few bytes: a loop costs less than a view and a native compare). */
-function bytesAt(bytes: Uint8Array, at: number, pattern: Uint8Array): boolean {
-  if (at < 0 || at + pattern.length > bytes.length) return false;
-  for (let i = 0; i < pattern.length; i++) if (bytes[at + i] !== pattern[i]) return false;
-  return true;
-}
-
 function bodyBytesOf(leaf: Buffer): Buffer | undefined {
   if (!bytesAt(leaf, 0, bodyPrefix)) return undefined;
   let end = leaf.lastIndexOf(indexKey);

@@ -9,7 +9,7 @@ import { leafHash } from '../merkle/rfc6962.js';
  *
  * A task is one buffer and two arrays of offsets into it, not an object per check: a thread receives
  * it as three copies, where 512 checks as objects of three views each made it rebuild two thousand
- * objects (and then collect them), which cost a verifier thread a twentieth of its time in an audit.
+ * objects and then collect them (their structured clone alone cost 1.4 µs an entry of an audit).
  */
 export interface SignatureCheck {
   readonly message: Uint8Array;
@@ -142,8 +142,9 @@ export function taskCheckIs(task: VerifyTask, i: number, message: Uint8Array, pu
   return bytesAt(task.bytes, messageAt, message) && bytesAt(task.bytes, keyAt, publicKey);
 }
 
-function bytesAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
-  if (at + part.length > bytes.length) return false;
+/** Whether `part` is in `bytes` at `at` (a few bytes: a loop costs less than a view and a native compare). */
+export function bytesAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
+  if (at < 0 || at + part.length > bytes.length) return false;
   for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
   return true;
 }
