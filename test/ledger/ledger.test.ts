@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../domain/ed25519.js';
 import {
   accountCloseBody,
+  allowanceIssueBody,
   accountOpenBody,
   contributionBody,
   correctionBody,
@@ -242,6 +243,22 @@ describe('the other operations', () => {
       { account: 'hh:test0000002', asset: 'CCA', amountCents: 100 },
     ] }, [h.operator])).toBe('LEDGER_UNKNOWN_ACCOUNT');
     expect(await h.code(transferBody(h.common(), { from: standardAccounts.fund, to: s.household, asset: 'CCA', amountCents: 100, reason: 'x' }), [h.operator])).toBe('LEDGER_BAD_POSTINGS');
+    // Both assets off balance: one code, the first asset named.
+    expect(await h.code({ ...base, id: h.nextId(), postings: [
+      { account: s.household, asset: 'CCA', amountCents: -100 },
+      { account: 'hh:test0000002', asset: 'CCA', amountCents: 99 },
+      { account: 'shop:epicerie-test', asset: 'MNK', amountCents: 5 },
+    ] }, [h.operator])).toBe('LEDGER_UNBALANCED');
+  });
+
+  it('finds a duplicated posting among many (an allowance batch past the pairwise comparison)', async () => {
+    await h.shopAndMember();
+    const households = Array.from({ length: 12 }, (_, i) => `hh:batch${String(i).padStart(6, '0')}`);
+    for (const id of households) await h.openHousehold(id);
+    const credits = households.map((household) => ({ household, amountCents: 1_000 }));
+    const twice = [...credits, { household: households[3] ?? '', amountCents: 1_000 }];
+    expect(await h.code(allowanceIssueBody(h.common(), standardAccounts.fund, '2026-12', twice), [h.operator])).toBe('LEDGER_DUPLICATE_POSTING');
+    await h.ok(allowanceIssueBody(h.common(), standardAccounts.fund, '2026-12', credits), [h.operator]);
   });
 
   it('lets only the committee register operator keys, and keeps household accounts anonymous', async () => {
