@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, signBytes } from '../../domain/ed25519.js';
 import { streamingTasksPerThread, VerifierPool, VerifierPoolClosed } from '../../ledger/crypto/verifier-pool.js';
-import { packTask, runVerifyTask, taskCheck, taskCheckCount, type VerifyTask } from '../../ledger/crypto/verify-task.js';
+import { bytesAt, packTask, runVerifyTask, taskCheck, taskCheckCount, taskCheckIs, type VerifyTask } from '../../ledger/crypto/verify-task.js';
 import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { compiledVerifyWorker } from '../http/demo-ledger.js';
 
@@ -132,5 +132,39 @@ describe('verify tasks', () => {
     expect([...runVerifyTask(task).valid]).toEqual([0, 0, 0, 1]);
     expect(taskCheck(task, 0).signature.length).toBe(0);
     expect(taskCheck(task, 1).publicKey.length).toBe(0);
+  });
+
+  it('match a check in place only for exactly its message and key', () => {
+    const key = generateSigningKey();
+    const other = generateSigningKey();
+    // A short message (compared by a loop) and a payment-sized one (compared natively).
+    const messages = [Buffer.from('court'), Buffer.alloc(700, 'é')];
+    const task = packTask(messages.map((message) => ({ message, publicKey: key.publicKey, signature: signBytes(key, message) })));
+    messages.forEach((message, i) => {
+      expect(taskCheckIs(task, i, message, key.publicKey)).toBe(true);
+      expect(taskCheckIs(task, i, message, other.publicKey)).toBe(false);
+      const lastByteChanged = Buffer.from(message);
+      lastByteChanged[lastByteChanged.length - 1] ^= 1;
+      expect(taskCheckIs(task, i, lastByteChanged, key.publicKey)).toBe(false);
+      expect(taskCheckIs(task, i, message.subarray(1), key.publicKey)).toBe(false);
+    });
+  });
+
+  it('find a part at an offset on both sides of the loop/native bound, never past the end', () => {
+    for (const length of [1, 63, 64, 65, 700]) {
+      const part = Buffer.alloc(length);
+      for (let i = 0; i < length; i++) part[i] = (i * 7 + 1) % 256;
+      const bytes = new Uint8Array(Buffer.concat([Buffer.from('xyz'), part]));
+      expect(bytesAt(bytes, 3, part)).toBe(true);
+      expect(bytesAt(bytes, 2, part)).toBe(false);
+      expect(bytesAt(bytes, 4, part)).toBe(false);
+      expect(bytesAt(bytes, -1, part)).toBe(false);
+      const changed = Buffer.from(part);
+      changed[length - 1] ^= 0x80;
+      expect(bytesAt(bytes, 3, changed)).toBe(false);
+      changed[length - 1] ^= 0x80;
+      changed[0] ^= 1;
+      expect(bytesAt(bytes, 3, changed)).toBe(false);
+    }
   });
 });
