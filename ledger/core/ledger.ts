@@ -306,7 +306,7 @@ export class Ledger {
     // Kept beside the log to be read back (JSON.parse), never hashed again from these bytes: the basket
     // hash is over the JCS of the lines, recomputed from the parsed lines. So plain JSON will do, and
     // costs a third of canonicalising a dozen lines once more.
-    if (basket !== undefined) this.store.insertBasket(entry.body.id, basket.salt, JSON.stringify({ tier: basket.tier, lines: basket.lines }));
+    if (basket !== undefined) this.store.insertBasket(index, entry.body.id, basket.salt, JSON.stringify({ tier: basket.tier, lines: basket.lines }));
     this.size = index + 1;
     return { index, replayed: false, flags, entryId: entry.body.id, ledgerTimeMs, leafHash: hash };
   }

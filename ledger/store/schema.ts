@@ -6,7 +6,7 @@
  * rebuilt by replaying it; the audit compares them with a replay. Baskets sit beside the log: personal
  * data, erasable on request, never needed to verify the log.
  */
-export const schemaVersion = 1;
+export const schemaVersion = 2;
 
 export const appendOnlyTables = ['log', 'nodes', 'checkpoints', 'postings'] as const;
 
@@ -77,8 +77,8 @@ CREATE TABLE IF NOT EXISTS keys (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS payments (
-  entry_id TEXT PRIMARY KEY,
-  idx INTEGER NOT NULL,
+  idx INTEGER PRIMARY KEY,
+  entry_id TEXT NOT NULL,
   payer TEXT NOT NULL,
   merchant TEXT NOT NULL,
   amount_cents INTEGER NOT NULL,
@@ -101,7 +101,8 @@ CREATE TABLE IF NOT EXISTS rules (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS baskets (
-  entry_id TEXT PRIMARY KEY,
+  entry_idx INTEGER PRIMARY KEY,
+  entry_id TEXT NOT NULL,
   salt TEXT,
   content TEXT,
   erased_at_ms INTEGER

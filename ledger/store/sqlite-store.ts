@@ -140,9 +140,9 @@ export class SqliteStore implements LedgerState {
       keyRevoke: db.prepare('UPDATE keys SET revoked_idx = ? WHERE key_id = ? AND revoked_idx IS NULL'),
       keysAll: db.prepare('SELECT key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx FROM keys'),
       keysPage: db.prepare('SELECT key_id, public_key, role, merchant, till_id, registered_idx, revoked_idx FROM keys WHERE key_id > ? ORDER BY key_id LIMIT ?'),
-      paymentGet: db.prepare('SELECT entry_id, payer, merchant, amount_cents, refunded_cents FROM payments WHERE entry_id = ?'),
-      paymentInsert: db.prepare('INSERT INTO payments (entry_id, idx, payer, merchant, amount_cents, refunded_cents) VALUES (?, ?, ?, ?, ?, 0)'),
-      paymentRefund: db.prepare('UPDATE payments SET refunded_cents = refunded_cents + ? WHERE entry_id = ?'),
+      paymentGet: db.prepare('SELECT entry_id, payer, merchant, amount_cents, refunded_cents FROM payments WHERE idx = (SELECT idx FROM log WHERE entry_id = ?)'),
+      paymentInsert: db.prepare('INSERT INTO payments (idx, entry_id, payer, merchant, amount_cents, refunded_cents) VALUES (?, ?, ?, ?, ?, 0)'),
+      paymentRefund: db.prepare('UPDATE payments SET refunded_cents = refunded_cents + ? WHERE idx = (SELECT idx FROM log WHERE entry_id = ?)'),
       paymentsRefunded: db.prepare('SELECT entry_id, refunded_cents FROM payments WHERE refunded_cents <> 0').raw(),
       entryExists: db.prepare('SELECT 1 FROM log WHERE entry_id = ?').pluck(),
       allowanceGet: db.prepare('SELECT 1 FROM allowances WHERE period = ? AND account = ?').pluck(),
@@ -150,9 +150,9 @@ export class SqliteStore implements LedgerState {
       rulesInsert: db.prepare('INSERT INTO rules (territory, version, document_hash, idx) VALUES (?, ?, ?, ?)'),
       rulesAt: db.prepare('SELECT idx FROM rules WHERE territory = ? AND version = ?').pluck(),
       rulesLatest: db.prepare('SELECT territory, version, document_hash, idx FROM rules WHERE territory = ? ORDER BY idx DESC LIMIT 1'),
-      basketInsert: db.prepare('INSERT INTO baskets (entry_id, salt, content, erased_at_ms) VALUES (?, ?, ?, NULL)'),
-      basketGet: db.prepare('SELECT entry_id, salt, content, erased_at_ms FROM baskets WHERE entry_id = ?'),
-      basketErase: db.prepare('UPDATE baskets SET salt = NULL, content = NULL, erased_at_ms = ? WHERE entry_id = ? AND erased_at_ms IS NULL'),
+      basketInsert: db.prepare('INSERT INTO baskets (entry_idx, entry_id, salt, content, erased_at_ms) VALUES (?, ?, ?, ?, NULL)'),
+      basketGet: db.prepare('SELECT entry_id, salt, content, erased_at_ms FROM baskets WHERE entry_idx = (SELECT idx FROM log WHERE entry_id = ?)'),
+      basketErase: db.prepare('UPDATE baskets SET salt = NULL, content = NULL, erased_at_ms = ? WHERE entry_idx = (SELECT idx FROM log WHERE entry_id = ?) AND erased_at_ms IS NULL'),
     };
     this.reloadKeys();
   }
@@ -321,8 +321,8 @@ export class SqliteStore implements LedgerState {
 
   // ---- baskets, beside the log ----
   /** `contentJson`: the JCS of `{tier, lines}`. */
-  insertBasket(entryId: string, saltBase64: string, contentJson: string): void {
-    this.s.basketInsert.run(entryId, saltBase64, contentJson);
+  insertBasket(index: number, entryId: string, saltBase64: string, contentJson: string): void {
+    this.s.basketInsert.run(index, entryId, saltBase64, contentJson);
     this.writes += 1;
   }
   basket(entryId: string): { salt: string | undefined; content: string | undefined; erasedAtMs: number | undefined } | undefined {
@@ -445,7 +445,7 @@ export class SqliteStore implements LedgerState {
     this.writes += 1;
   }
   recordPayment(p: PaymentState, index: number): void {
-    this.s.paymentInsert.run(p.id, index, p.payer, p.merchant, p.amountCents);
+    this.s.paymentInsert.run(index, p.id, p.payer, p.merchant, p.amountCents);
     this.writes += 1;
   }
   recordRefund(paymentId: string, amountCents: number): void {

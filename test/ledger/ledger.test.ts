@@ -21,6 +21,7 @@ import { signEntry } from '../../domain/entry/sign.js';
 import { entryFormatVersion, type EntryBody } from '../../domain/entry/schema.js';
 import { Ledger } from '../../ledger/core/ledger.js';
 import { SqliteStore } from '../../ledger/store/sqlite-store.js';
+import { schemaVersion } from '../../ledger/store/schema.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openLedger, standardAccounts } from '../../ledger/home.js';
@@ -354,6 +355,23 @@ describe('group commit and restart', () => {
     expect(() => h.store.db.prepare('UPDATE postings SET amount_cents = 0').run()).toThrow(/append-only/);
     expect(h.store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(h.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('refuses a database of another schema version and leaves it as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caisse-schema-'));
+    try {
+      const path = join(dir, 'ledger.sqlite');
+      const store = SqliteStore.open(path);
+      expect(store.meta('schemaVersion')).toBe(String(schemaVersion));
+      store.db.prepare("UPDATE meta SET value = '1' WHERE name = 'schemaVersion'").run();
+      store.close();
+      expect(() => SqliteStore.open(path)).toThrow(`database schema 1, this program reads ${schemaVersion}`);
+      const readonly = SqliteStore.open(path, { readonly: true });
+      expect(readonly.meta('schemaVersion')).toBe('1');
+      readonly.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
