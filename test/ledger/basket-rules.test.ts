@@ -68,7 +68,7 @@ describe('the ledger evaluates every basket again with the published rules', () 
     expect(basketHash(basket.salt, basket)).toBe(body.basket.hash);
     expect(body.amountCents).toBe(basketTotals(forged).caisseCents);
     const outcome = await h.submit(body, [p.till], basket);
-    expect(outcome.ok ? '' : `${outcome.error.code} ${outcome.error.detail}`).toMatch(/^LEDGER_BASKET_MISMATCH line 1 \(3761357000781\)/);
+    expect(outcome.ok ? '' : `${outcome.error.code} ${outcome.error.detail}`).toMatch(/^LEDGER_BASKET_MISMATCH line 1 \(3761357000781\): the rules give \{"caisseCents":0,"code":"3761357000781","eligible":false,/);
     expect(h.store.balanceCents(p.payer, 'CCA')).toBe(15_000);
   });
 
