@@ -37,6 +37,11 @@ export const ledgerErrors = defineErrors({
     fr: "La configuration (ledger.json) n'est pas celle que l'écriture de genèse du journal a fixée (origine, fenêtre d'horloge)",
     en: "The configuration (ledger.json) is not what the log's genesis entry set (origin, clock window)",
   },
+  LEDGER_SCHEMA_MISMATCH: {
+    status: 500,
+    fr: "La base de données a été écrite par une autre version du programme (schéma différent) : utilisez cette version-là",
+    en: 'The database was written by another version of the program (another schema): use that version',
+  },
   LEDGER_GENESIS: { status: 409, fr: "L'écriture de genèse n'est admise qu'en tête du journal", en: 'The genesis entry is only allowed as the first entry' },
   LEDGER_BATCH_TOO_LARGE: { status: 413, fr: 'Lot trop grand', en: 'Batch too large' },
   LEDGER_NOT_FOUND: { status: 404, fr: 'Introuvable', en: 'Not found' },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { ledgerError } from '../errors.js';
 import type { AccountKind } from '../../domain/ids.js';
 import { assets, type Asset } from '../../domain/money.js';
 import type { KeyRole, Posting } from '../../domain/entry/schema.js';
@@ -65,6 +66,14 @@ export const storeCacheLimits = {
   nodesMax: 1 << 16,
 } as const;
 
+/** The schema version a database was written with; undefined for a new one (no meta table or no row yet). */
+function storedSchemaVersion(db: Database.Database): string | undefined {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  if (!hasMeta) return undefined;
+  const value: unknown = db.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck().get();
+  return typeof value === 'string' ? value : undefined;
+}
+
 export class SqliteStore implements LedgerState {
   readonly db: Database.Database;
   readonly path: string;
@@ -92,6 +101,13 @@ export class SqliteStore implements LedgerState {
     this.path = path;
     this.stateCached = !readonly;
     this.db = new Database(path, { readonly, fileMustExist: readonly });
+    // Before the schema is created or any statement prepared: the tables of another version would make
+    // either fail with SQLite's own words (a column not found) instead of this.
+    const version = storedSchemaVersion(this.db);
+    if (version !== undefined && version !== String(schemaVersion)) {
+      this.db.close();
+      throw ledgerError('LEDGER_SCHEMA_MISMATCH', `database schema ${version}, this program reads ${schemaVersion}`);
+    }
     if (!readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
@@ -159,11 +175,8 @@ export class SqliteStore implements LedgerState {
 
   static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
     const store = new SqliteStore(path, options.readonly === true);
-    if (!options.readonly) {
-      const version = store.meta('schemaVersion');
-      if (version === undefined) store.db.transaction(() => store.setMeta('schemaVersion', String(schemaVersion)))();
-      else if (version !== String(schemaVersion)) throw new Error(`database schema ${version}, this program reads ${schemaVersion}`);
-    }
+    // A new database (the constructor refused any other version) is marked with this program's.
+    if (!options.readonly && store.meta('schemaVersion') === undefined) store.db.transaction(() => store.setMeta('schemaVersion', String(schemaVersion)))();
     return store;
   }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../domain/ed25519.js';
 import {
@@ -31,6 +32,7 @@ import { decodeLeaf } from '../../ledger/formats/leaf.js';
 import { verifyInclusion } from '../../ledger/merkle/inclusion.js';
 import { openCheckpoint } from '../../ledger/formats/checkpoint.js';
 import { ledgerError } from '../../ledger/errors.js';
+import { CaisseError } from '../../domain/error-spec.js';
 import { LedgerHarness, line } from './harness.js';
 
 let h: LedgerHarness;
@@ -148,6 +150,26 @@ describe('the other operations', () => {
     await h.ok(refund(400), [s.till]);
     expect(h.store.balanceCents(s.household, 'CCA')).toBe(15_000);
     expect(await h.code(refundBody(h.common(), { payment: 'pay-unknown-1', payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents: 1, reason: 'x' }), [s.till])).toBe('LEDGER_UNKNOWN_PAYMENT');
+  });
+
+  it('finds a payment by id through the log: refunded in the same group, and never another entry under its id', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 1000)]);
+    const refund = refundBody(h.common('refund'), { payment: body.id, payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents: 250, reason: 'produit abîmé' });
+    const [paid, refunded] = await Promise.all([h.submit(body, [s.till], basket), h.submit(refund, [s.till])]);
+    expect(paid?.ok && refunded?.ok && paid.receipt.treeSize === refunded.receipt.treeSize).toBe(true);
+    expect(h.store.payment(body.id)?.refundedCents).toBe(250);
+    expect(h.store.refundedPayments()).toEqual(new Map([[body.id, 250]]));
+    expect(h.store.basket(body.id)?.content).toContain('3760123450017');
+    // The refund's own id, and the allowance that credited the household, are in the log but are no payments.
+    const allowance = h.store.logAt(h.ledger.treeSize() - 3);
+    expect(allowance?.type).toBe('allowance.issue');
+    for (const notAPayment of [refund.id, allowance?.entryId ?? '']) {
+      expect(h.store.payment(notAPayment)).toBeUndefined();
+      expect(h.store.basket(notAPayment)).toBeUndefined();
+      const wrong = refundBody(h.common('refund'), { payment: notAPayment, payer: s.household, merchant: s.merchant, tillId: s.tillId, amountCents: 1, reason: 'x' });
+      expect(await h.code(wrong, [s.till])).toBe('LEDGER_UNKNOWN_PAYMENT');
+    }
   });
 
   it('settles a merchant: CCA retired and MNK paid in one entry, never more MNK than the treasury holds', async () => {
@@ -357,18 +379,36 @@ describe('group commit and restart', () => {
     expect(h.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
-  it('refuses a database of another schema version and leaves it as it was', () => {
+  it('refuses a database of another schema version, for reading too, and leaves it as it was', () => {
     const dir = mkdtempSync(join(tmpdir(), 'caisse-schema-'));
     try {
       const path = join(dir, 'ledger.sqlite');
-      const store = SqliteStore.open(path);
-      expect(store.meta('schemaVersion')).toBe(String(schemaVersion));
-      store.db.prepare("UPDATE meta SET value = '1' WHERE name = 'schemaVersion'").run();
-      store.close();
-      expect(() => SqliteStore.open(path)).toThrow(`database schema 1, this program reads ${schemaVersion}`);
-      const readonly = SqliteStore.open(path, { readonly: true });
-      expect(readonly.meta('schemaVersion')).toBe('1');
-      readonly.close();
+      SqliteStore.open(path).close();
+      const fresh = new Database(path, { readonly: true });
+      expect(fresh.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck().get()).toBe(String(schemaVersion));
+      fresh.close();
+      // A ledger of schema 1, whose payments and baskets were keyed by entry id: its tables would not
+      // even let this version prepare its statements.
+      const old = join(dir, 'old.sqlite');
+      const db = new Database(old);
+      db.exec(`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+        INSERT INTO meta (name, value) VALUES ('schemaVersion', '1');
+        CREATE TABLE payments (entry_id TEXT PRIMARY KEY, idx INTEGER NOT NULL, payer TEXT NOT NULL, merchant TEXT NOT NULL, amount_cents INTEGER NOT NULL, refunded_cents INTEGER NOT NULL) STRICT;
+        CREATE TABLE baskets (entry_id TEXT PRIMARY KEY, salt TEXT, content TEXT, erased_at_ms INTEGER) STRICT;`);
+      const tables = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+      const before = tables();
+      for (const readonly of [false, true]) {
+        let refused: unknown;
+        try {
+          SqliteStore.open(old, { readonly }).close();
+        } catch (e) {
+          refused = e;
+        }
+        expect(refused).toBeInstanceOf(CaisseError);
+        expect(refused instanceof CaisseError ? `${refused.code} ${refused.detail}` : '').toBe(`LEDGER_SCHEMA_MISMATCH database schema 1, this program reads ${schemaVersion}`);
+      }
+      expect(tables()).toEqual(before);
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
