@@ -71,8 +71,13 @@ export function basketContentJson(content: BasketContent): string {
 }
 
 export function basketHash(saltBase64: string, content: BasketContent): string {
+  return basketHashOfJson(saltBase64, basketContentJson(content));
+}
+
+/** basketHash of content already written by basketContentJson (the ledger keeps that text too). */
+export function basketHashOfJson(saltBase64: string, contentJson: string): string {
   // One buffer and a one-shot hash: a streaming Hash object costs more than the hashing at this size.
-  const input = Buffer.concat([basketHashDomainBytes, Buffer.from(saltBase64, 'base64'), Buffer.from(basketContentJson(content), 'utf8')]);
+  const input = Buffer.concat([basketHashDomainBytes, Buffer.from(saltBase64, 'base64'), Buffer.from(contentJson, 'utf8')]);
   return oneShotHash('sha256', input, 'base64');
 }
 

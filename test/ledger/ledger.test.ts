@@ -33,6 +33,8 @@ import { verifyInclusion } from '../../ledger/merkle/inclusion.js';
 import { openCheckpoint } from '../../ledger/formats/checkpoint.js';
 import { ledgerError } from '../../ledger/errors.js';
 import { CaisseError } from '../../domain/error-spec.js';
+import { basketHashOfJson } from '../../domain/entry/basket.js';
+import { canonicalJson } from '../../domain/jcs.js';
 import { LedgerHarness, line } from './harness.js';
 
 let h: LedgerHarness;
@@ -88,6 +90,17 @@ describe('payments', () => {
     expect(h.store.balanceCents(s.household, 'CCA')).toBe(14_500);
     const other = h.payment(s, [line('3760123450017', 600)]);
     expect(await h.code({ ...other.body, id: body.id }, [s.till], other.basket)).toBe('LEDGER_ID_CONFLICT');
+  });
+
+  it('keeps beside the log the very text its basket hash covers, whatever order the lines came in', async () => {
+    const s = await h.shopAndMember();
+    const { body, basket } = h.payment(s, [line('3760123450017', 500), { ...line('3760123450024', 1250, 625), weightGrams: 1250 }]);
+    // The same lines with their keys in reverse order, as a client may send them.
+    const reversed = basket.lines.map((l) => Object.fromEntries(Object.entries(l).reverse()) as typeof l);
+    await h.ok(body, [s.till], { ...basket, lines: reversed });
+    const stored = h.store.basket(body.id);
+    expect(stored?.content).toBe(canonicalJson({ tier: basket.tier, lines: basket.lines }));
+    expect(basketHashOfJson(stored?.salt ?? '', stored?.content ?? '')).toBe(body.basket.hash);
   });
 
   it('checks the basket against its hash and the amounts', async () => {
