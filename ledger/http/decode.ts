@@ -55,23 +55,40 @@ function schemaError(error: z.ZodError, prefix: string) {
 /**
  * Walks the whole value once: a number past 2^53 is named as such, and a key "__proto__" (which
  * JSON.parse makes an own key, and zod's records drop without a word) is refused, so that what is
- * signed and sealed is exactly what was sent.
+ * signed and sealed is exactly what was sent. The path is kept as a stack of keys and written out only
+ * for an error: a string per value, and an array per object's entries, were most of the walk's cost.
  */
-function checkJsonValue(value: unknown, path: string, depth = 0): void {
-  if (depth > limits.jsonDepthMax) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: nested too deeply`);
+function checkJsonValue(value: unknown, prefix: string): void {
+  walkJson(value, [], prefix);
+}
+
+function walkJson(value: unknown, keys: (string | number)[], prefix: string): void {
+  if (keys.length > limits.jsonDepthMax) throw ledgerError('LEDGER_INVALID_ENTRY', `${pathOf(prefix, keys)}: nested too deeply`);
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw ledgerError('LEDGER_UNSAFE_INTEGER', `${path || 'body'}: ${value}`);
+    if (!Number.isSafeInteger(value)) throw ledgerError('LEDGER_UNSAFE_INTEGER', `${pathOf(prefix, keys) || 'body'}: ${value}`);
     return;
   }
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJsonValue(item, join(path, String(i)), depth + 1));
+    for (let i = 0; i < value.length; i++) {
+      keys.push(i);
+      walkJson(value[i], keys, prefix);
+      keys.pop();
+    }
     return;
   }
-  for (const [key, item] of Object.entries(value)) {
-    if (key === '__proto__') throw ledgerError('LEDGER_INVALID_ENTRY', `${join(path, key)}: key not allowed`);
-    checkJsonValue(item, join(path, key), depth + 1);
+  const record = value as Record<string, unknown>;
+  // for…in on what JSON.parse made: its own keys, "__proto__" included, and nothing inherited.
+  for (const key in record) {
+    keys.push(key);
+    if (key === '__proto__') throw ledgerError('LEDGER_INVALID_ENTRY', `${pathOf(prefix, keys)}: key not allowed`);
+    walkJson(record[key], keys, prefix);
+    keys.pop();
   }
+}
+
+function pathOf(prefix: string, keys: readonly (string | number)[]): string {
+  return keys.reduce<string>((path, key) => join(path, String(key)), prefix);
 }
 
 function join(path: string, key: string): string {

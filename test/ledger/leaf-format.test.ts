@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { limits } from '../../domain/limits.js';
 import { decodeSubmission } from '../../ledger/http/decode.js';
 import { decodeLeaf, LeafFormatError } from '../../ledger/formats/leaf.js';
 import { CaisseError } from '../../domain/error-spec.js';
@@ -58,5 +59,26 @@ describe('leaf format', () => {
       expect((e as CaisseError).code).toBe('LEDGER_INVALID_ENTRY');
       expect((e as CaisseError).detail).toBe('entry.body.document.__proto__: key not allowed');
     }
+  });
+
+  it('names where a submission goes wrong: unsafe numbers, nesting and "__proto__", in arrays and under a batch prefix', () => {
+    const refusal = (json: string, where = ''): string => {
+      try {
+        decodeSubmission(JSON.parse(json), where);
+        return 'accepted';
+      } catch (e) {
+        return e instanceof CaisseError ? `${e.code} ${e.detail}` : String(e);
+      }
+    };
+    const nested = (depth: number) => `{"entry":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const zeros = (count: number) => Array.from({ length: count }, () => '0').join('.');
+    expect(refusal('{"entry":{"body":{"postings":[{"amountCents":1},{"amountCents":9007199254740993}]}}}', 'entries.3.')).toBe('LEDGER_UNSAFE_INTEGER entries.3.entry.body.postings.1.amountCents: 9007199254740992');
+    expect(refusal('5e300')).toBe('LEDGER_UNSAFE_INTEGER body: 5e+300');
+    expect(refusal('[1,[2,{"a":1.5}]]')).toBe('LEDGER_UNSAFE_INTEGER 1.1.a: 1.5');
+    expect(refusal(nested(40))).toBe(`LEDGER_INVALID_ENTRY entry.${zeros(limits.jsonDepthMax)}: nested too deeply`);
+    expect(refusal(nested(40), 'entries.0.')).toBe(`LEDGER_INVALID_ENTRY entries.0.entry.${zeros(limits.jsonDepthMax)}: nested too deeply`);
+    // Exactly at the limit, the nesting itself is accepted (the entry is then refused for its shape).
+    expect(refusal(nested(limits.jsonDepthMax - 1))).toMatch(/^LEDGER_INVALID_ENTRY entry: /);
+    expect(refusal('{"entry":{"body":{"document":{"__proto__":{"admin":true}}},"signatures":[]}}', 'entries.7.')).toBe('LEDGER_INVALID_ENTRY entries.7.entry.body.document.__proto__: key not allowed');
   });
 });
