@@ -37,6 +37,16 @@ export const ledgerErrors = defineErrors({
     fr: "La configuration (ledger.json) n'est pas celle que l'écriture de genèse du journal a fixée (origine, fenêtre d'horloge)",
     en: "The configuration (ledger.json) is not what the log's genesis entry set (origin, clock window)",
   },
+  LEDGER_CONFIG_INVALID: {
+    status: 500,
+    fr: "La configuration du registre (ledger.json) est illisible ou invalide",
+    en: "The ledger's configuration (ledger.json) is unreadable or invalid",
+  },
+  LEDGER_DATABASE_UNREADABLE: {
+    status: 500,
+    fr: "La base de données du registre ne peut pas être ouverte (fichier endommagé, d'un autre format, ou droits insuffisants) : restaurez-la depuis une sauvegarde",
+    en: "The ledger's database cannot be opened (a damaged file, another format, or missing permissions): restore it from a backup",
+  },
   LEDGER_SCHEMA_MISMATCH: {
     status: 500,
     fr: "La base de données a été écrite par une autre version du programme (schéma différent) : utilisez cette version-là",

@@ -60,8 +60,17 @@ export function tillKeyPath(dir: string, tillId: string): string {
 export function readConfig(dir: string): LedgerHomeConfig {
   const path = join(dir, homeFiles.config);
   if (!existsSync(path)) throw ledgerError('LEDGER_NO_LEDGER', dir);
-  const parsed = configSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw ledgerError('LEDGER_CONFIG_INVALID', `${path}: ${(e as Error).message}`);
+  }
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw ledgerError('LEDGER_CONFIG_INVALID', `${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`);
+  }
   return parsed.data;
 }
 

@@ -66,6 +66,29 @@ export const storeCacheLimits = {
   nodesMax: 1 << 16,
 } as const;
 
+/**
+ * Opens the file and checks its schema version before the schema is created or any statement prepared:
+ * the tables of another version would make either fail with SQLite's own words (a column not found).
+ * A file SQLite cannot open or read (not a database, damaged, no permission) is named as such.
+ */
+function openDatabase(path: string, readonly: boolean): Database.Database {
+  let db: Database.Database | undefined;
+  let version: string | undefined;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly });
+    version = storedSchemaVersion(db);
+  } catch (e) {
+    db?.close();
+    if (e instanceof Database.SqliteError || (e as NodeJS.ErrnoException).code === 'SQLITE_CANTOPEN') throw ledgerError('LEDGER_DATABASE_UNREADABLE', `${path}: ${(e as Error).message}`);
+    throw e;
+  }
+  if (version !== undefined && version !== String(schemaVersion)) {
+    db.close();
+    throw ledgerError('LEDGER_SCHEMA_MISMATCH', `database schema ${version}, this program reads ${schemaVersion}`);
+  }
+  return db;
+}
+
 /** The schema version a database was written with; undefined for a new one (no meta table or no row yet). */
 function storedSchemaVersion(db: Database.Database): string | undefined {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
@@ -100,14 +123,7 @@ export class SqliteStore implements LedgerState {
   private constructor(path: string, readonly: boolean) {
     this.path = path;
     this.stateCached = !readonly;
-    this.db = new Database(path, { readonly, fileMustExist: readonly });
-    // Before the schema is created or any statement prepared: the tables of another version would make
-    // either fail with SQLite's own words (a column not found) instead of this.
-    const version = storedSchemaVersion(this.db);
-    if (version !== undefined && version !== String(schemaVersion)) {
-      this.db.close();
-      throw ledgerError('LEDGER_SCHEMA_MISMATCH', `database schema ${version}, this program reads ${schemaVersion}`);
-    }
+    this.db = openDatabase(path, readonly);
     if (!readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');

@@ -174,4 +174,30 @@ describe('ledger init', () => {
     const bad = await runCaisse(['ledger', 'init', '--data', join(work, 'ledger-bad-window'), '--clock-window-ms', '10']);
     expect(bad.code).toBe(2);
   });
+
+  it('names a damaged ledger.json or database, for serve and verify alike: exit 1, one line, no stack trace', async () => {
+    const damaged = async (name: string, damage: (dir: string) => void): Promise<string> => {
+      const dir = join(work, name);
+      expect((await runCaisse(['ledger', 'init', '--data', dir])).code).toBe(0);
+      damage(dir);
+      for (const args of [['ledger', 'serve', '--data', dir, '--port', '0'], ['ledger', 'verify', '--data', dir]]) {
+        const run = await runCaisse(args);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).not.toMatch(stackTraceLine);
+        expect(run.stderr).toContain(name);
+      }
+      return (await runCaisse(['ledger', 'serve', '--data', dir, '--port', '0'])).stderr;
+    };
+    const config = await damaged('ledger-config-garbage', (dir) => writeFileSync(join(dir, 'ledger.json'), '{"origin": "caisse.example/t'));
+    expect(config).toMatch(/^Erreur LEDGER_CONFIG_INVALID : .*ledger\.json: /);
+    expect(config.trim().split('\n')).toHaveLength(1);
+    const wrongType = await damaged('ledger-config-type', (dir) => writeFileSync(join(dir, 'ledger.json'), '{"origin": 42, "clockWindowMs": 300000}'));
+    expect(wrongType).toMatch(/^Erreur LEDGER_CONFIG_INVALID : .*ledger\.json: origin /);
+    const database = await damaged('ledger-database-garbage', (dir) => {
+      for (const suffix of ['-wal', '-shm']) rmSync(join(dir, `ledger.sqlite${suffix}`), { force: true });
+      writeFileSync(join(dir, 'ledger.sqlite'), Buffer.alloc(8192, 0x5a));
+    });
+    expect(database).toMatch(/^Erreur LEDGER_DATABASE_UNREADABLE : .*ledger\.sqlite: file is not a database/);
+    expect(database.trim().split('\n')).toHaveLength(1);
+  });
 });
