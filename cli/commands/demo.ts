@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { optInt, optString } from '../command.js';
 import { runDemo } from '../demo/run-demo.js';
+import { writableFilePath } from '../output-path.js';
 
 export const demo: Command = {
   words: ['demo'],
@@ -31,7 +32,7 @@ export const demo: Command = {
         clients: optInt(args, 'clients') ?? 32,
         seed: optInt(args, 'seed') ?? 44,
         ...(url !== undefined ? { url } : {}),
-        ...(receipts !== undefined ? { receiptsPath: resolve(io.cwd, receipts) } : {}),
+        ...(receipts !== undefined ? { receiptsPath: writableFilePath('receipts', resolve(io.cwd, receipts)) } : {}),
         ...(households !== undefined ? { households } : {}),
         ...(fixtures !== undefined ? { fixturesDir: resolve(io.cwd, fixtures) } : {}),
       },

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { Lang } from '../../domain/error-spec.js';
 import { writeFileAtomic } from '../../domain/atomic-file.js';
+import { writableFilePath } from '../output-path.js';
 import { limits } from '../../domain/limits.js';
 import { audit, type AuditReport } from '../../ledger/audit/audit.js';
 import { AuditFailure } from '../../ledger/audit/failure.js';
@@ -39,7 +40,8 @@ export const ledgerVerify: Command = {
     const url = optString(args, 'url');
     if ((data === undefined) === (url === undefined)) throw cliError('CLI_MISSING_OPTION', '--data DIR or --url URL (one of them)');
     const savedPath = optString(args, 'checkpoint');
-    const saveTo = optString(args, 'save-checkpoint');
+    const saveOption = optString(args, 'save-checkpoint');
+    const saveTo = saveOption === undefined ? undefined : writableFilePath('save-checkpoint', resolve(io.cwd, saveOption));
     const savedCheckpoint = savedPath === undefined ? undefined : readNoteFile(resolve(io.cwd, savedPath));
     const vkey = optString(args, 'vkey');
     const clockWindowMs = optInt(args, 'clock-window-ms');
@@ -67,8 +69,8 @@ export const ledgerVerify: Command = {
       throw e;
     }
     progress?.done();
-    if (saveTo !== undefined) writeFileAtomic(resolve(io.cwd, saveTo), report.checkpoint.note);
-    io.out(summary(report, io.lang, saveTo));
+    if (saveTo !== undefined) writeFileAtomic(saveTo, report.checkpoint.note);
+    io.out(summary(report, io.lang, saveOption));
     return 0;
   },
 };

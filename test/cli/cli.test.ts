@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,27 @@ describe('ledger init', () => {
     expect(audited.code, audited.stderr).toBe(0);
     const bad = await runCaisse(['ledger', 'init', '--data', join(work, 'ledger-bad-window'), '--clock-window-ms', '10']);
     expect(bad.code).toBe(2);
+  });
+
+  it('refuses, before any work, an output file in a directory that does not exist or that is a directory', async () => {
+    const dir = join(work, 'ledger-output');
+    expect((await runCaisse(['ledger', 'init', '--data', dir])).code).toBe(0);
+    const missing = join(work, 'pas-de-dossier', 'point.txt');
+    expectUsageError(await runCaisse(['ledger', 'verify', '--data', dir, '--save-checkpoint', missing]), 'CLI_BAD_VALUE', `--save-checkpoint ${missing}: no directory`);
+    expectUsageError(await runCaisse(['ledger', 'verify', '--data', dir, '--save-checkpoint', work]), 'CLI_BAD_VALUE', 'a directory, not a file');
+    expectUsageError(await runCaisse(['demo', '--data', join(work, 'demo-output'), '--payments', '2', '--receipts', missing]), 'CLI_BAD_VALUE', `--receipts ${missing}: no directory`);
+    expect(existsSync(join(work, 'demo-output'))).toBe(false);
+    const saved = join(work, 'point.txt');
+    const ok = await runCaisse(['ledger', 'verify', '--data', dir, '--save-checkpoint', saved]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const opened = openLedger(dir);
+    try {
+      // The latest checkpoint's note, as the ledger signed it: the origin line, the tree size, the root...
+      expect(readFileSync(saved, 'utf8')).toBe(opened.store.latestCheckpoint()?.note);
+      expect(readFileSync(saved, 'utf8').split('\n')[1]).toBe(String(opened.ledger.treeSize()));
+    } finally {
+      opened.close();
+    }
   });
 
   it('names a damaged ledger.json or database, for serve and verify alike: exit 1, one line, no stack trace', async () => {
