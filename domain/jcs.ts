@@ -15,8 +15,15 @@ export class JcsError extends Error {}
 
 const encoder = new TextEncoder();
 
+/**
+ * When every object's keys already come in JCS order (what JSON.parse makes of canonical text, and what
+ * our builders make), JSON.stringify writes exactly the canonical form, natively and at a fraction of
+ * the cost of walking it here: the body of every entry the ledger appends is canonicalised at least
+ * once. Anything else (keys out of order, keys such as "10" and "9" that JavaScript enumerates as
+ * numbers, a value JCS refuses) is written by `write`, which sorts and refuses.
+ */
 export function canonicalJson(value: unknown): string {
-  return write(value, 0);
+  return inJcsOrder(value, 0) ? JSON.stringify(value) : write(value, 0);
 }
 
 /** A safe integer as JCS writes it; anything else is refused, as `canonicalJson` refuses it. */
@@ -34,31 +41,48 @@ const depthMax = limits.jsonDepthMax;
 
 /**
  * Whether `text`, which JSON.parse turned into `value`, is exactly canonicalJson(value): the check that
- * a leaf has its one spelling, made for every leaf an audit reads. When every object's keys already
- * come in JCS order and every number is a safe integer, JSON.stringify writes what canonicalJson would
- * (same escaping, same integers) at a third of the cost; otherwise (keys such as "10" and "9", which
- * JavaScript enumerates as numbers, or a number canonicalJson refuses) canonicalJson decides, as before.
+ * a leaf has its one spelling, made for every leaf an audit reads.
  */
 export function isCanonicalText(value: unknown, text: string): boolean {
-  if (inJcsOrder(value, 0)) return JSON.stringify(value) === text;
   return canonicalJson(value) === text;
 }
 
+/**
+ * Whether JSON.stringify(value) is canonicalJson(value): only the values JCS writes (strings,
+ * booleans, null, safe integers, arrays, plain objects), nested within the limit, every object's keys
+ * in sorted order. What JSON.stringify would write differently is refused here and left to `write`:
+ * an undefined, function, symbol or bigint where `write` throws (an undefined object field both skip),
+ * an object that is not plain (a Date's toJSON, a class's inherited fields), an array with a toJSON.
+ */
 function inJcsOrder(value: unknown, depth: number): boolean {
   if (depth > depthMax) return false;
-  if (typeof value === 'number') return Number.isSafeInteger(value);
-  if (typeof value !== 'object' || value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (!inJcsOrder(item, depth + 1)) return false;
+    if ((value as { toJSON?: unknown }).toJSON !== undefined) return false;
+    for (let i = 0; i < value.length; i++) if (!inJcsOrder(value[i], depth + 1)) return false;
     return true;
   }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
   const record = value as Record<string, unknown>;
   let previous: string | undefined;
-  // for…in rather than Object.keys (no array per object): on what JSON.parse makes, the same keys in
-  // the same order (no enumerable key is inherited from Object.prototype).
+  // for…in rather than Object.keys (no array per object): on a plain object, its own enumerable keys
+  // in JSON.stringify's order (index-like keys first, ascending, then in insertion order).
   for (const key in record) {
     if (previous !== undefined && !(previous < key)) return false;
-    if (!inJcsOrder(record[key], depth + 1)) return false;
+    const item = record[key];
+    if (item !== undefined && !inJcsOrder(item, depth + 1)) return false;
     previous = key;
   }
   return true;

@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { canonicalBytes } from '../jcs.js';
+import { canonicalBytes, canonicalJson } from '../jcs.js';
 import { keyIdOf, signBytes, verifyBytes, type SigningKey } from '../ed25519.js';
 import type { EntryBody, SignedEntry } from './schema.js';
 
@@ -8,7 +8,8 @@ import type { EntryBody, SignedEntry } from './schema.js';
  * The domain string keeps an entry signature from ever being valid as a checkpoint or rules signature.
  */
 export const entrySignatureDomain = 'caisse-entry-v1\n';
-const domainBytes = new TextEncoder().encode(entrySignatureDomain);
+const encoder = new TextEncoder();
+const domainBytes = encoder.encode(entrySignatureDomain);
 
 export function entrySigningMessage(body: EntryBody): Uint8Array {
   return signingMessageOfBodyBytes(canonicalBytes(body));
@@ -22,11 +23,17 @@ export function signingMessageOfBodyBytes(bodyJcs: Uint8Array): Uint8Array {
   return message;
 }
 
+/**
+ * Signs the body's JCS and returns the body rebuilt from it: the same fields, its keys in JCS order at
+ * every level, so that JSON.stringify of what is sent is already the canonical text and the ledger's
+ * canonicalisation of it takes its fast path.
+ */
 export function signEntry(body: EntryBody, keys: readonly SigningKey[]): SignedEntry {
   if (keys.length === 0) throw new Error('an entry needs at least one signature');
-  const message = entrySigningMessage(body);
+  const bodyJcs = canonicalJson(body);
+  const message = signingMessageOfBodyBytes(encoder.encode(bodyJcs));
   return {
-    body,
+    body: JSON.parse(bodyJcs) as EntryBody,
     signatures: keys.map((key) => ({
       keyId: keyIdOf(key.publicKey),
       signature: Buffer.from(signBytes(key, message)).toString('base64'),
