@@ -3,27 +3,52 @@ import { dirname } from 'node:path';
 import { cliError } from './errors.js';
 
 /**
- * Checks, before any long work, that a file can be written where an option names it: its directory
- * exists and is writable, and the path is not itself a directory. An audit of a million entries must
- * not end on ENOENT when it saves its checkpoint.
+ * How the command writes its output file: `append` opens it for appending (an existing file needs to
+ * be writable, a new one a writable directory); `replace` writes a temporary file beside it and renames
+ * it over (the directory must be writable either way). `createdFirst`: a directory the command itself
+ * creates before writing (`demo` creates its --data directory), accepted although it does not exist yet.
  */
-export function writableFilePath(option: string, path: string): string {
-  const dir = dirname(path);
-  const stat = (p: string): Stats | undefined => {
-    try {
-      return statSync(p);
-    } catch {
-      return undefined;
-    }
-  };
-  const dirStat = stat(dir);
-  if (dirStat === undefined) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: no directory ${dir}`);
-  if (!dirStat.isDirectory()) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${dir} is not a directory`);
+export interface OutputWrite {
+  readonly writes: 'append' | 'replace';
+  readonly createdFirst?: string;
+}
+
+function statOf(path: string): Stats | undefined {
   try {
-    accessSync(dir, constants.W_OK);
+    return statSync(path);
   } catch {
-    throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${dir} is not writable`);
+    return undefined;
   }
-  if (stat(path)?.isDirectory() === true) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: a directory, not a file`);
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks, before any long work, that a file can be written where an option names it: the path is not
+ * a directory, and the file or its directory can be written as the command writes it. An audit of a
+ * million entries must not end on ENOENT when it saves its checkpoint.
+ */
+export function writableFilePath(option: string, path: string, how: OutputWrite): string {
+  const fileStat = statOf(path);
+  if (fileStat?.isDirectory() === true) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: a directory, not a file`);
+  if (how.writes === 'append' && fileStat !== undefined) {
+    if (!writable(path)) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: not writable`);
+    return path;
+  }
+  const dir = dirname(path);
+  const dirStat = statOf(dir);
+  if (dirStat === undefined) {
+    if (dir === how.createdFirst) return path;
+    throw cliError('CLI_BAD_VALUE', `--${option} ${path}: no directory ${dir}`);
+  }
+  if (!dirStat.isDirectory()) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${dir} is not a directory`);
+  if (!writable(dir)) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${dir} is not writable`);
   return path;
 }

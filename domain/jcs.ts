@@ -14,6 +14,7 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 export class JcsError extends Error {}
 
 const encoder = new TextEncoder();
+const objectTag = Object.prototype.toString;
 
 /**
  * When every object's keys already come in JCS order (what JSON.parse makes of canonical text, and what
@@ -52,7 +53,10 @@ export function isCanonicalText(value: unknown, text: string): boolean {
  * booleans, null, safe integers, arrays, plain objects), nested within the limit, every object's keys
  * in sorted order. What JSON.stringify would write differently is refused here and left to `write`:
  * an undefined, function, symbol or bigint where `write` throws (an undefined object field both skip),
- * an object that is not plain (a Date's toJSON, a class's inherited fields), an array with a toJSON.
+ * an object that is not plain (a Date's toJSON, a class's inherited fields, a boxed primitive), and
+ * anything with a toJSON. Values are data (what JSON.parse and the builders make): a getter that
+ * answers differently each time it is read is read twice here, once by this walk and once by
+ * JSON.stringify.
  */
 function inJcsOrder(value: unknown, depth: number): boolean {
   if (depth > depthMax) return false;
@@ -75,6 +79,9 @@ function inJcsOrder(value: unknown, depth: number): boolean {
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
+  // A toJSON anywhere (non-enumerable, inherited from a polluted Object.prototype, or a proxy's), and
+  // a boxed primitive given a plain prototype, would make JSON.stringify write something else.
+  if ((value as { toJSON?: unknown }).toJSON !== undefined || objectTag.call(value) !== '[object Object]') return false;
   const record = value as Record<string, unknown>;
   let previous: string | undefined;
   // for…in rather than Object.keys (no array per object): on a plain object, its own enumerable keys

@@ -25,14 +25,15 @@ export const demo: Command = {
     const receipts = optString(args, 'receipts');
     const households = optInt(args, 'households');
     const fixtures = optString(args, 'fixtures');
+    const dir = resolve(io.cwd, optString(args, 'data') ?? '');
     await runDemo(
       {
-        dir: resolve(io.cwd, optString(args, 'data') ?? ''),
+        dir,
         payments: optInt(args, 'payments') ?? 1000,
         clients: optInt(args, 'clients') ?? 32,
         seed: optInt(args, 'seed') ?? 44,
         ...(url !== undefined ? { url } : {}),
-        ...(receipts !== undefined ? { receiptsPath: writableFilePath('receipts', resolve(io.cwd, receipts)) } : {}),
+        ...(receipts !== undefined ? { receiptsPath: writableFilePath('receipts', resolve(io.cwd, receipts), url === undefined ? { writes: 'append', createdFirst: dir } : { writes: 'append' }) } : {}),
         ...(households !== undefined ? { households } : {}),
         ...(fixtures !== undefined ? { fixturesDir: resolve(io.cwd, fixtures) } : {}),
       },

@@ -41,7 +41,7 @@ export const ledgerVerify: Command = {
     if ((data === undefined) === (url === undefined)) throw cliError('CLI_MISSING_OPTION', '--data DIR or --url URL (one of them)');
     const savedPath = optString(args, 'checkpoint');
     const saveOption = optString(args, 'save-checkpoint');
-    const saveTo = saveOption === undefined ? undefined : writableFilePath('save-checkpoint', resolve(io.cwd, saveOption));
+    const saveTo = saveOption === undefined ? undefined : writableFilePath('save-checkpoint', resolve(io.cwd, saveOption), { writes: 'replace' });
     const savedCheckpoint = savedPath === undefined ? undefined : readNoteFile(resolve(io.cwd, savedPath));
     const vkey = optString(args, 'vkey');
     const clockWindowMs = optInt(args, 'clock-window-ms');

@@ -183,6 +183,13 @@ describe('ledger init', () => {
     expectUsageError(await runCaisse(['ledger', 'verify', '--data', dir, '--save-checkpoint', work]), 'CLI_BAD_VALUE', 'a directory, not a file');
     expectUsageError(await runCaisse(['demo', '--data', join(work, 'demo-output'), '--payments', '2', '--receipts', missing]), 'CLI_BAD_VALUE', `--receipts ${missing}: no directory`);
     expect(existsSync(join(work, 'demo-output'))).toBe(false);
+    // The data directory the demo creates may hold the receipts; a directory inside it may not.
+    const fresh = join(work, 'demo-fresh');
+    expectUsageError(await runCaisse(['demo', '--data', fresh, '--payments', '1', '--receipts', join(fresh, 'sub', 'r.jsonl')]), 'CLI_BAD_VALUE', 'no directory');
+    expect(existsSync(fresh)).toBe(false);
+    const inFresh = await runCaisse(['demo', '--data', fresh, '--payments', '1', '--receipts', join(fresh, 'r.jsonl')]);
+    expect(inFresh.code, inFresh.stderr).toBe(0);
+    expect(readFileSync(join(fresh, 'r.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     const saved = join(work, 'point.txt');
     const ok = await runCaisse(['ledger', 'verify', '--data', dir, '--save-checkpoint', saved]);
     expect(ok.code, ok.stderr).toBe(0);

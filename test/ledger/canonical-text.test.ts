@@ -121,6 +121,22 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ a: 10n })).toThrow(JcsError);
     expect(canonicalJson(Object.assign(Object.create({ z: 1 }) as object, { a: 1 }))).toBe('{"a":1}');
     expect(canonicalJson({ '10': 1, '9': 2, a: '\ud800' })).toBe('{"10":1,"9":2,"a":"\\ud800"}');
+    // A toJSON JSON.stringify would call and a walk of the keys does not see; boxed primitives.
+    const hidden = { a: 1 };
+    Object.defineProperty(hidden, 'toJSON', { value: () => ({ z: 1.5 }) });
+    expect(canonicalJson({ x: hidden })).toBe('{"x":{"a":1}}');
+    const proxied = new Proxy({ a: 1 }, { get: (target, key) => (key === 'toJSON' ? () => 'p' : Reflect.get(target, key)) });
+    expect(canonicalJson(proxied)).toBe('{"a":1}');
+    expect(canonicalJson(Object.setPrototypeOf(new Boolean(false), Object.prototype))).toBe('{}');
+    expect(canonicalJson(Object.setPrototypeOf(new String('ab'), Object.prototype))).toBe('{"0":"a","1":"b"}');
+    expect(canonicalJson(Object.setPrototypeOf(new Number(2), null))).toBe('{}');
+    const prototype = Object.prototype as { toJSON?: unknown };
+    prototype.toJSON = () => 'polluted';
+    try {
+      expect(canonicalJson({ a: 1 })).toBe('{"a":1}');
+    } finally {
+      delete prototype.toJSON;
+    }
   });
 });
 
