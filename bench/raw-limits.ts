@@ -60,7 +60,7 @@ export function allCoresVerifies(lib: Ed25519Library, threads: number, durationM
 
 function sqliteRates(durationMs: number): { commits: number; rows: number; nodeReads: number } {
   const scratch = scratchDir('sqlite');
-  const store = SqliteStore.open(join(scratch.dir, 'raw.sqlite'));
+  const store = SqliteStore.open(join(scratch.dir, 'raw.sqlite'), { create: true });
   try {
     const db = store.db;
     db.exec('CREATE TABLE raw (k INTEGER PRIMARY KEY, v BLOB NOT NULL) STRICT');

@@ -8,6 +8,7 @@ import { auditErrors } from '../ledger/audit/errors.js';
 import { reportErrors } from '../ledger/reports/errors.js';
 import { printerErrors } from '../printer/errors.js';
 import { cliErrors } from './errors.js';
+import { systemErrors } from './system-errors.js';
 
 /**
  * Every area's error catalogue, merged into one map of stable codes. It lives with the command, the one
@@ -93,6 +94,13 @@ export const errorAreas: readonly ErrorArea[] = [
     about: 'How the command was called; these exit with code 2 (every other catalogued error exits with 1).',
     errors: cliErrors,
   },
+  {
+    id: 'system',
+    title: 'What the system refused',
+    file: 'cli/system-errors.ts',
+    about: 'A file, directory or network address the operating system refused while a command ran, named with the call and the path instead of a stack trace; exit code 1.',
+    errors: systemErrors,
+  },
 ];
 
 type CodeOf<T> = T extends ErrorCatalogue<infer C> ? C : never;
@@ -106,7 +114,8 @@ export type ErrorCode =
   | CodeOf<typeof catalogErrors>
   | CodeOf<typeof keyFileErrors>
   | CodeOf<typeof printerErrors>
-  | CodeOf<typeof cliErrors>;
+  | CodeOf<typeof cliErrors>
+  | CodeOf<typeof systemErrors>;
 
 /** Codes defined by more than one area (each with the areas defining it); empty when all is well. */
 export function duplicateCodes(areas: readonly ErrorArea[]): { code: string; areas: string[] }[] {

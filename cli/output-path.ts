@@ -52,3 +52,23 @@ export function writableFilePath(option: string, path: string, how: OutputWrite)
   if (!writable(dir)) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${dir} is not writable`);
   return path;
 }
+
+/**
+ * Checks, before any work, that a directory of output files can be used: it exists as a writable
+ * directory, or it can be created, its nearest existing parent being a writable directory.
+ */
+export function writableDirPath(option: string, path: string): string {
+  let at = path;
+  for (;;) {
+    const found = statOf(at);
+    if (found !== undefined) {
+      if (!found.isDirectory()) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${at} is not a directory`);
+      if (!writable(at)) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${at} is not writable`);
+      return path;
+    }
+    const parent = dirname(at);
+    // The root always exists; a path that resolves to nothing at all is refused rather than looped on.
+    if (parent === at) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: no such directory`);
+    at = parent;
+  }
+}

@@ -3,12 +3,14 @@ import { langFromEnv, parseLang } from '../domain/lang.js';
 import { findCommand, parseArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { cliError } from './errors.js';
+import { systemErrorOf } from './system-errors.js';
 import { commandHelp, globalHelp } from './help.js';
 
 /**
  * Runs `caisse` with the given arguments and resolves to its exit code: 0 success, 1 an operating
  * error (bad file, refused entry, failed audit), 2 a usage error. Errors are printed with their stable
- * code and never with a stack trace; unexpected exceptions are programmer errors and keep theirs.
+ * code and never with a stack trace, and so are what the system refused (a file, an address, a damaged
+ * database: cli/system-errors.ts); any other exception is a programmer error and keeps its stack.
  */
 export async function runCli(commands: readonly Command[], argv: readonly string[], io: Omit<CliIo, 'lang'>): Promise<number> {
   let lang: Lang = langFromEnv(io.env);
@@ -46,11 +48,12 @@ export async function runCli(commands: readonly Command[], argv: readonly string
     }
     const args = parseArgs(found.command, found.rest, lang);
     return await found.command.run(args, withLang);
-  } catch (e) {
-    if (e instanceof CaisseError) {
+  } catch (caught) {
+    const e = caught instanceof CaisseError ? caught : systemErrorOf(caught);
+    if (e !== undefined) {
       io.err(lang === 'fr' ? `Erreur ${e.code} : ${e.localized(lang)}\n` : `Error ${e.code}: ${e.localized(lang)}\n`);
       return e.code.startsWith('CLI_') ? 2 : 1;
     }
-    throw e;
+    throw caught;
   }
 }

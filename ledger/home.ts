@@ -13,6 +13,7 @@ import { Ledger } from './core/ledger.js';
 import { CatalogFiles } from './store/catalog-files.js';
 import { ledgerError } from './errors.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { isValidKeyName } from './formats/note.js';
 
 /**
  * A ledger's data directory:
@@ -41,7 +42,8 @@ export const standardAccounts = {
 } as const;
 
 const configSchema = z.strictObject({
-  origin: z.string().min(1).max(120),
+  // The origin names the log in its checkpoints and is the key name of their signature line.
+  origin: z.string().min(1).max(120).refine(isValidKeyName, 'an origin has no spaces, no "+" and no control characters'),
   clockWindowMs: z.int().min(1000).max(limits.offlineAgeMsMax),
 });
 export type LedgerHomeConfig = z.infer<typeof configSchema>;
@@ -87,16 +89,17 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
   if (existsSync(join(dir, homeFiles.database)) || existsSync(join(dir, homeFiles.config))) {
     throw ledgerError('LEDGER_ALREADY_INITIALISED', dir);
   }
-  mkdirSync(join(dir, homeFiles.keys, 'tills'), { recursive: true, mode: 0o700 });
+  // Every option is checked before the first file is made: a refused init leaves nothing behind.
   const config: LedgerHomeConfig = { origin: options.origin ?? defaultOrigin, clockWindowMs: options.clockWindowMs ?? limits.clockWindowMsDefault };
   const parsed = configSchema.safeParse(config);
-  if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `configuration: ${parsed.error.issues[0]?.message ?? ''}`);
+  if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `configuration: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
+  mkdirSync(join(dir, homeFiles.keys, 'tills'), { recursive: true, mode: 0o700 });
   const keys = Object.fromEntries(roleKeys.map((role) => [role, generateSigningKey()])) as Record<RoleKey, SigningKey>;
   for (const role of roleKeys) writeKeyFile(keyPath(dir, role), keys[role]);
   writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   writeFileAtomic(join(dir, homeFiles.config), `${JSON.stringify(config, null, 2)}\n`);
 
-  const store = SqliteStore.open(join(dir, homeFiles.database));
+  const store = SqliteStore.open(join(dir, homeFiles.database), { create: true });
   try {
     const nowMs = options.nowMs ?? Date.now();
     const ledger = new Ledger(store, keys.ledger, { origin: config.origin, clockWindowMs: config.clockWindowMs, nowMs: () => nowMs });

@@ -5,6 +5,7 @@ import { importCatalog } from '../../domain/catalog/import.js';
 import { catalogBytesMax } from '../../domain/catalog/limits.js';
 import { textEncodings, type TextEncoding } from '../../domain/catalog/text-encoding.js';
 import { optString, type Command } from '../command.js';
+import { writableDirPath } from '../output-path.js';
 
 /**
  * `caisse catalog import --shop S FILE [--out DIR]`: validates a shop's catalogue export and writes the
@@ -26,6 +27,7 @@ const importCommand: Command = {
     const encoding = optString(args, 'encoding') ?? 'auto';
     if (!(textEncodings as readonly string[]).includes(encoding)) throw catalogFail('CATALOG_BAD_ENCODING', `--encoding ${encoding}: ${textEncodings.join(', ')}`);
     const file = resolve(io.cwd, args.positionals[0] ?? '');
+    const outDir = writableDirPath('out', resolve(io.cwd, optString(args, 'out') ?? 'data/catalog'));
     const bytes = await readFileBounded(file, catalogBytesMax);
     const result = importCatalog(bytes, { shopId, encoding: encoding as TextEncoding });
     if (!result.ok) {
@@ -33,7 +35,7 @@ const importCommand: Command = {
       io.err(`${formatIssues(result.issues, io.lang)}\n`);
       return 1;
     }
-    const target = await writeCatalogAtomic(resolve(io.cwd, optString(args, 'out') ?? 'data/catalog'), result.catalog);
+    const target = await writeCatalogAtomic(outDir, result.catalog);
     const n = result.catalog.products.length;
     io.out(
       io.lang === 'fr'

@@ -9,6 +9,7 @@ import { loadRulesFile } from '../../domain/rules/rules-file.js';
 import { shelfLabelsPdf } from '../../domain/rules/shelf-labels.js';
 import { optString, type Command } from '../command.js';
 import { atMsOption } from './rules.js';
+import { writableFilePath } from '../output-path.js';
 
 /**
  * `caisse labels --shop S [--out FILE.pdf]`: printable shelf labels showing each product's eligibility
@@ -46,6 +47,7 @@ const labels: Command = {
   async run(args, io) {
     const shopOption = optString(args, 'shop') ?? '';
     const shopId = shopOption.startsWith('shop:') ? shopOption : `shop:${shopOption}`;
+    const out = writableFilePath('out', resolve(io.cwd, optString(args, 'out') ?? `etiquettes-${shopId.slice('shop:'.length)}.pdf`), { writes: 'replace' });
     let rulesPath = optString(args, 'rules');
     let catalogPath = optString(args, 'catalog');
     let shopName = shopId.slice('shop:'.length);
@@ -63,7 +65,6 @@ const labels: Command = {
     shopName = rules.shops.get(shopId)?.name ?? shopName;
     const catalog = await loadCatalogForShop(resolve(io.cwd, catalogPath), shopId);
     const pdf = await shelfLabelsPdf({ rules, catalog, shopId, shopName, atMs: atMsOption(args), lang: io.lang });
-    const out = resolve(io.cwd, optString(args, 'out') ?? `etiquettes-${shopId.slice('shop:'.length)}.pdf`);
     await writeFile(out, pdf);
     io.out(io.lang === 'fr' ? `${catalog.products.length} étiquettes : ${out}\n` : `${catalog.products.length} labels: ${out}\n`);
     return 0;

@@ -12,6 +12,7 @@ import { sendJob } from '../../printer/send-job.js';
 import { describeTarget, parseTarget } from '../../printer/target.js';
 import { testReceiptView } from '../../printer/test-receipt.js';
 import { startVirtualPrinter } from '../../printer/virtual/virtual-printer.js';
+import { writableDirPath } from '../output-path.js';
 
 /** `caisse printer test|status|serve-virtual`: what a shop runs when it plugs a printer in. */
 
@@ -118,7 +119,7 @@ const serveCommand: Command = {
     { name: 'max-tickets', kind: 'int', valueName: 'N', min: 1, max: 1_000_000, help: { fr: "s'arrête après N tickets", en: 'stops after N tickets' } },
   ],
   async run(args, io) {
-    const outDir = resolve(io.cwd, optString(args, 'out') ?? 'tickets');
+    const outDir = writableDirPath('out', resolve(io.cwd, optString(args, 'out') ?? 'tickets'));
     mkdirSync(outDir, { recursive: true });
     const maxTickets = optInt(args, 'max-tickets');
     const lang: Lang = io.lang;

@@ -15,6 +15,7 @@ import {
   saveReport,
   settlementStatementDocument,
   type ClosureReportView,
+  type PrinterTarget,
   type PrintDocument,
   type SettlementStatementView,
 } from '../../printer/index.js';
@@ -24,6 +25,7 @@ import { optBool, optInt, optString, type CliIo, type Command, type OptionSpec, 
 import { dataOption, merchantOption, periodOption } from '../options.js';
 import { loadWorld, type ShopFixture } from '../demo/world.js';
 import { fixturesDir } from '../project-root.js';
+import { writableDirPath } from '../output-path.js';
 
 /**
  * `caisse report closure` (the daily Z report of a till or a shop) and `caisse report settlement` (the
@@ -88,18 +90,39 @@ function reportDocument(delivery: ReportDelivery, columns: Columns): PrintDocume
  * --out, and prints it when --to is given. Resolves to the exit code: 1 when the printer could not
  * print (the job then waits in the queue under DIR/printer and prints before the next one).
  */
-export async function deliverReport(args: ParsedArgs, io: CliIo, dataDir: string, delivery: ReportDelivery): Promise<number> {
-  const lang: Lang = io.lang;
+/** Where and how a report goes, every option checked: what `deliveryPlan` makes before any work. */
+export interface DeliveryPlan {
+  readonly to: string | undefined;
+  readonly target: PrinterTarget | undefined;
+  readonly profile: ReturnType<typeof resolveProfile>;
+  readonly outDir: string;
+  readonly json: boolean;
+}
+
+/**
+ * Checks the delivery options before the report is computed, and before `settle` appends anything: a
+ * mistyped printer address (PRINTER_BAD_TARGET), a paper width no profile has, an output folder that
+ * cannot be made. A command refused for them has written nothing.
+ */
+export function deliveryPlan(args: ParsedArgs, io: CliIo): DeliveryPlan {
   const to = optString(args, 'to');
-  // A mistyped printer address is refused before anything is written (PRINTER_BAD_TARGET).
-  const target = to === undefined ? undefined : parseTarget(to);
   const columns = optInt(args, 'columns');
-  const profile = resolveProfile(undefined, columns === undefined ? {} : { columns });
+  return {
+    to,
+    target: to === undefined ? undefined : parseTarget(to),
+    profile: resolveProfile(undefined, columns === undefined ? {} : { columns }),
+    outDir: writableDirPath('out', resolve(io.cwd, optString(args, 'out') ?? 'reports')),
+    json: optBool(args, 'json'),
+  };
+}
+
+export async function deliverReport(plan: DeliveryPlan, io: CliIo, dataDir: string, delivery: ReportDelivery): Promise<number> {
+  const lang: Lang = io.lang;
+  const { to, target, profile } = plan;
   const doc = reportDocument(delivery, profile.columns);
-  if (optBool(args, 'json')) io.out(`${JSON.stringify(delivery.view, null, 2)}\n`);
+  if (plan.json) io.out(`${JSON.stringify(delivery.view, null, 2)}\n`);
   else io.out(`${documentLines(doc).join('\n')}\n`);
-  const outDir = resolve(io.cwd, optString(args, 'out') ?? 'reports');
-  const saved = await saveReport(doc, outDir, delivery.baseName, lang);
+  const saved = await saveReport(doc, plan.outDir, delivery.baseName, lang);
   say(io, `Enregistré : ${saved.htmlPath}\n             ${saved.pdfPath}\n`, `Saved: ${saved.htmlPath}\n       ${saved.pdfPath}\n`);
   if (to === undefined || target === undefined) return 0;
   const printer = await Printer.open({ target, dataDir: join(dataDir, 'printer'), lang, profile });
@@ -135,6 +158,7 @@ const closureCommand: Command = {
     const merchant = optString(args, 'shop') ?? '';
     const tillId = optString(args, 'till');
     const date = optString(args, 'date') ?? '';
+    const plan = deliveryPlan(args, io);
     const store = openStoreForReading(dir);
     let view: ClosureReportView;
     try {
@@ -150,7 +174,7 @@ const closureCommand: Command = {
     } finally {
       store.close();
     }
-    return deliverReport(args, io, dir, { kind: 'closure', view, baseName: fileSlug(`z-${merchant}-${tillId ?? 'boutique'}-${date}`) });
+    return deliverReport(plan, io, dir, { kind: 'closure', view, baseName: fileSlug(`z-${merchant}-${tillId ?? 'boutique'}-${date}`) });
   },
 };
 
@@ -170,8 +194,9 @@ const settlementCommand: Command = {
     const dir = resolve(io.cwd, optString(args, 'data') ?? '');
     const merchant = optString(args, 'merchant') ?? '';
     const period = optString(args, 'period') ?? '';
+    const plan = deliveryPlan(args, io);
     const view = await statementFromDir(dir, merchant, period, io.lang);
-    return deliverReport(args, io, dir, { kind: 'settlement', view, baseName: statementBaseName(merchant, period) });
+    return deliverReport(plan, io, dir, { kind: 'settlement', view, baseName: statementBaseName(merchant, period) });
   },
 };
 

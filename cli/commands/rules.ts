@@ -13,6 +13,7 @@ import { loadRulesFile, readRulesJson } from '../../domain/rules/rules-file.js';
 import { isSignedRulesShape, signRulesDocument, verifySignedRules } from '../../domain/rules/signature.js';
 import { resolve } from 'node:path';
 import { optBool, optString, type CliIo, type Command, type ParsedArgs } from '../command.js';
+import { writableFilePath } from '../output-path.js';
 
 /**
  * `caisse rules …`: check, sign, explain and export a conventionnement. `rules publish` (the ledger
@@ -183,12 +184,13 @@ const exportApproved: Command = {
     const rules = compileRules((await loadRulesFile(path(io, optString(args, 'rules') ?? ''))).document);
     const shopId = shopIdOf(args) ?? '';
     if (!rules.shops.has(shopId)) throw rulesFail('RULES_UNKNOWN_SHOP', `${shopId} (${rules.territory} v${rules.version})`);
+    const out = optString(args, 'out');
+    const outPath = out === undefined ? undefined : writableFilePath('out', path(io, out), { writes: 'replace' });
     const catalog = await loadCatalogForShop(path(io, optString(args, 'catalog') ?? ''), shopId);
     const csv = approvedListCsv(rules, catalog, shopId, atMsOption(args));
-    const out = optString(args, 'out');
-    if (out === undefined) io.out(csv);
+    if (outPath === undefined) io.out(csv);
     else {
-      await writeFile(path(io, out), csv);
+      await writeFile(outPath, csv);
       io.err(`${csv.split('\r\n').length - 2} ${io.lang === 'fr' ? 'produits' : 'products'}: ${out}\n`);
     }
     return 0;

@@ -3,7 +3,7 @@ import { formatCents } from '../../domain/money.js';
 import { openLedger, readRoleKey } from '../../ledger/home.js';
 import { settleMerchant, type SettleResult } from '../../ledger/reports/settle.js';
 import { optString, type Command } from '../command.js';
-import { deliverReport, deliveryOptions, statementBaseName, statementFromDir } from './report.js';
+import { deliverReport, deliveryOptions, deliveryPlan, statementBaseName, statementFromDir } from './report.js';
 import { dataOption, merchantOption, periodOption } from '../options.js';
 
 /**
@@ -31,6 +31,8 @@ const settleCommand: Command = {
     const dir = resolve(io.cwd, optString(args, 'data') ?? '');
     const merchant = optString(args, 'merchant') ?? '';
     const period = optString(args, 'period') ?? '';
+    // The delivery options are checked before the settlement is appended: a refusal writes nothing.
+    const plan = deliveryPlan(args, io);
     const opened = openLedger(dir);
     let result: SettleResult;
     try {
@@ -49,7 +51,7 @@ const settleCommand: Command = {
       );
     }
     const view = await statementFromDir(dir, merchant, period, io.lang);
-    return deliverReport(args, io, dir, { kind: 'settlement', view, baseName: statementBaseName(merchant, period) });
+    return deliverReport(plan, io, dir, { kind: 'settlement', view, baseName: statementBaseName(merchant, period) });
   },
 };
 

@@ -36,11 +36,12 @@ export interface DemoResult {
 export async function runDemo(options: DemoOptions, io: Pick<CliIo, 'err' | 'out' | 'isTty' | 'lang'>): Promise<DemoResult> {
   const fr = io.lang === 'fr';
   const fixturesDir = options.fixturesDir ?? defaultFixturesDir();
+  // The fixtures are read before a ledger is made for them: bad fixtures leave no ledger behind.
+  const world = await loadWorld(fixturesDir, options.households === undefined ? {} : { households: options.households });
   if (options.url === undefined && !existsSync(join(options.dir, homeFiles.config))) {
     initLedger(options.dir);
     io.err(fr ? `Registre créé dans ${options.dir}\n` : `Ledger created in ${options.dir}\n`);
   }
-  const world = await loadWorld(fixturesDir, options.households === undefined ? {} : { households: options.households });
   const keys = { committee: readRoleKey(options.dir, 'committee'), operator: readRoleKey(options.dir, 'operator'), moneko: readRoleKey(options.dir, 'moneko') };
   const opened = options.url === undefined ? openLedger(options.dir) : undefined;
   const client = options.url === undefined ? undefined : new HttpJsonClient(options.url, { sockets: options.clients });

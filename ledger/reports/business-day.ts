@@ -49,13 +49,16 @@ export function businessDateOf(timeMs: number, timeZone: string = reportTimeZone
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
 }
 
+/** The last year a business date may have: its day bounds need the next day, still of four digits. */
+const businessYearMax = 9998;
+
 /** Checks a YYYY-MM-DD date typed by a person: the shape and a day that exists. Throws REPORT_BAD_DATE. */
 export function parseBusinessDate(text: string): string {
   const m = datePattern.exec(text);
   if (m === null) throw reportError('REPORT_BAD_DATE', text);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const utc = new Date(Date.UTC(year, month - 1, day));
-  if (year < 2000 || utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) {
+  if (year < 2000 || year > businessYearMax || utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) {
     throw reportError('REPORT_BAD_DATE', text);
   }
   return text;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { ledgerError } from '../errors.js';
 import type { AccountKind } from '../../domain/ids.js';
 import { assets, type Asset } from '../../domain/money.js';
@@ -69,18 +70,25 @@ export const storeCacheLimits = {
 /**
  * Opens the file and checks its schema version before the schema is created or any statement prepared:
  * the tables of another version would make either fail with SQLite's own words (a column not found).
- * A file SQLite cannot open or read (not a database, damaged, no permission) is named as such.
+ * A file SQLite cannot open or read (not a database, damaged, no permission) is named as such, and so
+ * is a missing or empty one unless `create` says a new ledger is being made: SQLite would otherwise
+ * make a new, empty database in place of a lost one, and a server would serve it.
  */
-function openDatabase(path: string, readonly: boolean): Database.Database {
+function openDatabase(path: string, readonly: boolean, create: boolean): Database.Database {
+  if (!create && !existsSync(path)) throw ledgerError('LEDGER_DATABASE_UNREADABLE', `${path}: the file is missing`);
   let db: Database.Database | undefined;
   let version: string | undefined;
   try {
-    db = new Database(path, { readonly, fileMustExist: readonly });
+    db = new Database(path, { readonly, fileMustExist: !create });
     version = storedSchemaVersion(db);
   } catch (e) {
     db?.close();
     if (e instanceof Database.SqliteError || (e as NodeJS.ErrnoException).code === 'SQLITE_CANTOPEN') throw ledgerError('LEDGER_DATABASE_UNREADABLE', `${path}: ${(e as Error).message}`);
     throw e;
+  }
+  if (version === undefined && !create) {
+    db.close();
+    throw ledgerError('LEDGER_DATABASE_UNREADABLE', `${path}: no ledger in it (an empty or new file)`);
   }
   if (version !== undefined && version !== String(schemaVersion)) {
     db.close();
@@ -120,10 +128,10 @@ export class SqliteStore implements LedgerState {
   private writes = 0;
   private readonly s;
 
-  private constructor(path: string, readonly: boolean) {
+  private constructor(path: string, readonly: boolean, create: boolean) {
     this.path = path;
     this.stateCached = !readonly;
-    this.db = openDatabase(path, readonly);
+    this.db = openDatabase(path, readonly, create);
     if (!readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
@@ -189,8 +197,13 @@ export class SqliteStore implements LedgerState {
     this.reloadKeys();
   }
 
-  static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
-    const store = new SqliteStore(path, options.readonly === true);
+  /**
+   * Opens a ledger's database. `create`: the file may be missing or empty, and gets this program's
+   * schema (`ledger init`, tests, the bench's scratch files); otherwise it must already hold a ledger.
+   */
+  static open(path: string, options: { readonly?: boolean; create?: boolean } = {}): SqliteStore {
+    assert.ok(!(options.readonly === true && options.create === true), 'a read-only store creates nothing');
+    const store = new SqliteStore(path, options.readonly === true, options.create === true);
     // A new database (the constructor refused any other version) is marked with this program's.
     if (!options.readonly && store.meta('schemaVersion') === undefined) store.db.transaction(() => store.setMeta('schemaVersion', String(schemaVersion)))();
     return store;

@@ -1,5 +1,5 @@
 import { failure } from './fixture.js';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -321,6 +321,8 @@ describe('audit of a local ledger', () => {
     rmSync(join(h.dir, 'ledger.sqlite'));
     const e = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(e.code).toBe('AUDIT_SOURCE_UNAVAILABLE');
-    h.reopen();
+    // Nor does the ledger make a new, empty database in its place.
+    expect(() => h.reopen()).toThrow(/the file is missing/);
+    expect(existsSync(join(h.dir, 'ledger.sqlite'))).toBe(false);
   });
 });

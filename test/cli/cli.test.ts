@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,5 +227,85 @@ describe('ledger init', () => {
     });
     expect(database).toMatch(/^Erreur LEDGER_DATABASE_UNREADABLE : .*ledger\.sqlite: file is not a database/);
     expect(database.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('never makes a new database in place of a lost or emptied one, and names a damaged page', async () => {
+    const source = join(work, 'ledger-lost-source');
+    expect((await runCaisse(['demo', '--data', source, '--payments', '5'])).code).toBe(0);
+    const copy = (name: string, damage: (database: string) => void): string => {
+      const dir = join(work, name);
+      cpSync(source, dir, { recursive: true });
+      damage(join(dir, 'ledger.sqlite'));
+      return dir;
+    };
+    const lost = copy('ledger-lost', (database) => rmSync(database));
+    const emptied = copy('ledger-emptied', (database) => writeFileSync(database, ''));
+    for (const [dir, why] of [[lost, 'the file is missing'], [emptied, 'no ledger in it']] as const) {
+      const before = readdirSync(dir).sort();
+      for (const args of [
+        ['ledger', 'serve', '--data', dir, '--port', '0'],
+        ['settle', '--data', dir, '--merchant', 'shop:epi-chantenay', '--period', '2026-11', '--out', join(work, 'reports')],
+        ['ledger', 'erase-basket', '--data', dir, 'pay-x'],
+        ['demo', '--data', dir, '--payments', '1'],
+        ['ledger', 'verify', '--data', dir],
+      ]) {
+        const run = await runCaisse(args);
+        expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(1);
+        expect(run.stderr).toContain(why);
+        expect(run.stderr).not.toMatch(stackTraceLine);
+      }
+      expect(readdirSync(dir).sort()).toEqual(before);
+    }
+    expect(statSync(join(emptied, 'ledger.sqlite')).size).toBe(0);
+    // A page overwritten in the middle of the file: SQLite's own check names it, with the ledger's code.
+    const damaged = copy('ledger-damaged-page', (database) => {
+      const bytes = readFileSync(database);
+      const at = Math.floor(bytes.length / 2 / 4096) * 4096;
+      bytes.fill(0x5a, at + 100, at + 2100);
+      writeFileSync(database, bytes);
+    });
+    const audit = await runCaisse(['ledger', 'verify', '--data', damaged]);
+    expect(audit.code, audit.stderr).toBe(1);
+    expect(audit.stderr).toMatch(/^Erreur LEDGER_DATABASE_UNREADABLE : .*SQLITE_CORRUPT/);
+    expect(audit.stderr).not.toMatch(stackTraceLine);
+    expect((await runCaisse(['ledger', 'verify', '--data', source])).code).toBe(0);
+  });
+
+  it('checks every option before writing: a refused init, demo or settle leaves nothing behind', async () => {
+    const origin = join(work, 'init-bad-origin');
+    for (const bad of ['a b', 'a+b', 'a\nb', 'x'.repeat(121)]) {
+      const run = await runCaisse(['ledger', 'init', '--data', origin, '--origin', bad]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/^Erreur LEDGER_INVALID_ENTRY : .*origin/);
+      expect(existsSync(origin)).toBe(false);
+    }
+    const fixtures = await runCaisse(['demo', '--data', join(work, 'demo-no-fixtures'), '--fixtures', join(work, 'pas-de-fixtures'), '--payments', '1']);
+    expect(fixtures.code, fixtures.stderr).toBe(1);
+    expect(fixtures.stderr).toMatch(/^Erreur SYSTEM_FILE_ERROR : .*pas-de-fixtures.*ENOENT/);
+    expect(existsSync(join(work, 'demo-no-fixtures'))).toBe(false);
+    const dir = join(work, 'settle-options');
+    expect((await runCaisse(['demo', '--data', dir, '--payments', '5'])).code).toBe(0);
+    const size = (): number => {
+      const opened = openLedger(dir);
+      try {
+        return opened.ledger.treeSize();
+      } finally {
+        opened.close();
+      }
+    };
+    const before = size();
+    const settle = ['settle', '--data', dir, '--merchant', 'shop:epi-chantenay', '--period', '2026-11'];
+    const aFile = join(dir, 'ledger.json');
+    for (const [extra, code] of [
+      [['--columns', '40'], 'PRINTER_BAD_PROFILE'],
+      [['--to', 'bogus'], 'PRINTER_BAD_TARGET'],
+      [['--to', 'tcp://127.0.0.1:99999'], 'PRINTER_BAD_TARGET'],
+      [['--out', aFile], 'CLI_BAD_VALUE'],
+    ] as const) {
+      const run = await runCaisse([...settle, ...extra]);
+      expect(run.code, run.stderr).not.toBe(0);
+      expect(run.stderr).toMatch(new RegExp(`^Erreur ${code} : `));
+      expect(size()).toBe(before);
+    }
   });
 });

@@ -173,7 +173,7 @@ export interface ExampleLedger {
 /** The example ledger on a temporary SQLite file, left open (docs/API.md's examples are served from it). */
 export function openExampleLedger(): ExampleLedger {
   const dir = mkdtempSync(join(tmpdir(), 'caisse-docs-'));
-  const store = SqliteStore.open(join(dir, 'ledger.sqlite'));
+  const store = SqliteStore.open(join(dir, 'ledger.sqlite'), { create: true });
   const close = () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });

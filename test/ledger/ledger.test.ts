@@ -396,7 +396,7 @@ describe('group commit and restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'caisse-schema-'));
     try {
       const path = join(dir, 'ledger.sqlite');
-      SqliteStore.open(path).close();
+      SqliteStore.open(path, { create: true }).close();
       const fresh = new Database(path, { readonly: true });
       expect(fresh.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck().get()).toBe(String(schemaVersion));
       fresh.close();
@@ -431,7 +431,7 @@ describe('group commit and restart', () => {
 describe('the genesis entry', () => {
   it('is refused when it registers a key twice, names another origin or another clock window', () => {
     const dir = mkdtempSync(join(tmpdir(), 'caisse-genesis-'));
-    const store = SqliteStore.open(join(dir, 'ledger.sqlite'));
+    const store = SqliteStore.open(join(dir, 'ledger.sqlite'), { create: true });
     try {
       const key = generateSigningKey();
       const ledger = new Ledger(store, key, { origin: 'caisse.example/test', clockWindowMs: 60_000, nowMs: () => 1_795_428_000_000 });

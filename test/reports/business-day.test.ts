@@ -36,7 +36,9 @@ describe('business days in Paris time', () => {
   test('dates typed by a person: the shape and a day that exists', () => {
     expect(parseBusinessDate('2026-11-23')).toBe('2026-11-23');
     expect(parseBusinessDate('2028-02-29')).toBe('2028-02-29');
-    for (const bad of ['2026-02-30', '2027-02-29', '2026-13-01', '2026-11-00', '23/11/2026', '2026-11-23T10:00', '', '1999-12-31']) {
+    // The last day whose bounds can be computed: its next day still has a four-digit year.
+    expect(dayBoundsMs(parseBusinessDate('9998-12-31')).endMs).toBeGreaterThan(dayBoundsMs('9998-12-30').endMs);
+    for (const bad of ['2026-02-30', '2027-02-29', '2026-13-01', '2026-11-00', '23/11/2026', '2026-11-23T10:00', '', '1999-12-31', '9999-12-31', '9999-01-01']) {
       expect(codeOf(() => parseBusinessDate(bad)), bad).toBe('REPORT_BAD_DATE');
     }
   });
