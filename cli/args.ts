@@ -3,7 +3,7 @@ import type { Command, ParsedArgs } from './command.js';
 import { cliError } from './errors.js';
 
 /** What the parser says about a value, in the user's language (the code and its message already are). */
-const said = {
+export const said = {
   noValue: { fr: 'ne prend pas de valeur', en: 'takes no value' },
   needsValue: { fr: 'attend une valeur', en: 'needs a value' },
   notInteger: { fr: 'pas un nombre entier', en: 'not an integer' },

@@ -1,6 +1,6 @@
 import { CaisseError, type Lang } from '../domain/error-spec.js';
 import { langFromEnv, parseLang } from '../domain/lang.js';
-import { findCommand, parseArgs } from './args.js';
+import { findCommand, parseArgs, said } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { cliError } from './errors.js';
 import { systemErrorOf } from './system-errors.js';
@@ -16,6 +16,7 @@ export async function runCli(commands: readonly Command[], argv: readonly string
   let lang: Lang = langFromEnv(io.env);
   const rest: string[] = [];
   let help = false;
+  let langGiven = false;
   try {
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i] ?? '';
@@ -24,6 +25,8 @@ export async function runCli(commands: readonly Command[], argv: readonly string
         const parsed = value === undefined ? undefined : parseLang(value);
         if (parsed === undefined) throw cliError('CLI_BAD_VALUE', `--lang ${value ?? ''}: fr or en`);
         lang = parsed;
+        if (langGiven) throw cliError('CLI_BAD_VALUE', `--lang ${said.twice[lang]}`);
+        langGiven = true;
       } else if (arg === '--help' || arg === '-h') help = true;
       else rest.push(arg);
     }
@@ -40,7 +43,11 @@ export async function runCli(commands: readonly Command[], argv: readonly string
         io.out(globalHelp(group.length > 0 ? group : commands, lang));
         return help ? 0 : 2;
       }
-      throw cliError('CLI_UNKNOWN_COMMAND', rest.filter((a) => !a.startsWith('-')).slice(0, 2).join(' '));
+      // An option before the command's words (`caisse --bogus ledger verify`) is that option's error.
+      const words = rest.filter((a) => !a.startsWith('-'));
+      const option = rest.find((a) => a.startsWith('-'));
+      if (option !== undefined && findCommand(commands, words) !== undefined) throw cliError('CLI_UNKNOWN_OPTION', option);
+      throw cliError('CLI_UNKNOWN_COMMAND', words.slice(0, 2).join(' '));
     }
     if (help) {
       io.out(commandHelp(found.command, lang));

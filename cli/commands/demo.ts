@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { optInt, optString } from '../command.js';
 import { runDemo } from '../demo/run-demo.js';
+import { ledgerUrl } from '../demo/http-client.js';
 import { writableFilePath } from '../output-path.js';
 
 export const demo: Command = {
@@ -22,6 +23,7 @@ export const demo: Command = {
   ],
   async run(args, io) {
     const url = optString(args, 'url');
+    if (url !== undefined) ledgerUrl(url);
     const receipts = optString(args, 'receipts');
     const households = optInt(args, 'households');
     const fixtures = optString(args, 'fixtures');

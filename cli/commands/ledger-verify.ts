@@ -13,6 +13,7 @@ import type { Command } from '../command.js';
 import { optInt, optString } from '../command.js';
 import { cliError } from '../errors.js';
 import { createProgress, type Progress } from '../progress.js';
+import { ledgerUrl } from '../demo/http-client.js';
 
 /**
  * `caisse ledger verify`: audits a ledger from its log alone, from its data directory (--data) or over
@@ -38,7 +39,9 @@ export const ledgerVerify: Command = {
   async run(args, io) {
     const data = optString(args, 'data');
     const url = optString(args, 'url');
-    if ((data === undefined) === (url === undefined)) throw cliError('CLI_MISSING_OPTION', '--data DIR or --url URL (one of them)');
+    if (data === undefined && url === undefined) throw cliError('CLI_MISSING_OPTION', '--data DIR or --url URL (one of them)');
+    if (data !== undefined && url !== undefined) throw cliError('CLI_BAD_ARGUMENTS', '--data DIR or --url URL, not both');
+    if (url !== undefined) ledgerUrl(url);
     const savedPath = optString(args, 'checkpoint');
     const saveOption = optString(args, 'save-checkpoint');
     const saveTo = saveOption === undefined ? undefined : writableFilePath('save-checkpoint', resolve(io.cwd, saveOption), { writes: 'replace' });

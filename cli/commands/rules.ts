@@ -14,6 +14,7 @@ import { isSignedRulesShape, signRulesDocument, verifySignedRules } from '../../
 import { resolve } from 'node:path';
 import { optBool, optString, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { writableFilePath } from '../output-path.js';
+import { cliError } from '../errors.js';
 
 /**
  * `caisse rules …`: check, sign, explain and export a conventionnement. `rules publish` (the ledger
@@ -24,11 +25,23 @@ const jsonOption = { name: 'json', kind: 'boolean', help: { fr: 'sortie JSON', e
 const atOption = { name: 'at', kind: 'string', valueName: 'DATE', help: { fr: 'date d’évaluation (ISO 8601), maintenant par défaut', en: 'evaluation date (ISO 8601), now by default' } } as const;
 
 /** `--at` as Unix milliseconds; refuses a date that does not parse. */
+/** ISO 8601 as people type it here: a date, or a date and time with its zone (Z or ±HH:MM). */
+const isoInstant = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * --at, checked as typed: Date.parse alone would take 2026-02-30 for 2 March, and words it half
+ * understands. A date alone is midnight UTC.
+ */
 export function atMsOption(args: ParsedArgs): number {
   const at = optString(args, 'at');
   if (at === undefined) return Date.now();
+  const m = isoInstant.exec(at);
   const ms = Date.parse(at);
-  if (!Number.isSafeInteger(ms)) throw rulesFail('RULES_BAD_BASKET', `--at ${at}: not an ISO 8601 date`);
+  const [year, month, day] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (m === null || !Number.isSafeInteger(ms) || calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    throw cliError('CLI_BAD_VALUE', `--at ${at}: YYYY-MM-DD or YYYY-MM-DDTHH:MMZ (ISO 8601), a day that exists`);
+  }
   return ms;
 }
 

@@ -15,19 +15,24 @@ export interface JsonResponse {
 export const requestTimeoutMsDefault = 30_000;
 export const responseBytesMax = 64 * 1024 * 1024;
 
+/** A ledger's address as an option gives it: http://HOST:PORT (CLI_BAD_URL otherwise), checked before any work. */
+export function ledgerUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw cliError('CLI_BAD_URL', text);
+  }
+  if (url.protocol !== 'http:') throw cliError('CLI_BAD_URL', `${text} (http: only)`);
+  return url;
+}
+
 export class HttpJsonClient {
   private readonly agent: http.Agent;
   private readonly base: URL;
 
   constructor(baseUrl: string, options: { sockets?: number } = {}) {
-    let base: URL;
-    try {
-      base = new URL(baseUrl);
-    } catch {
-      throw cliError('CLI_BAD_URL', baseUrl);
-    }
-    if (base.protocol !== 'http:') throw cliError('CLI_BAD_URL', `${baseUrl} (http: only)`);
-    this.base = base;
+    this.base = ledgerUrl(baseUrl);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.sockets ?? 8 });
   }
 

@@ -42,6 +42,8 @@ export function createApp(options: AppOptions): express.Express {
     // The exact header every till sends is accepted without parsing it (type-is costs a few percent of
     // a payment's time); anything else goes through req.is as before.
     if (req.headers['content-type'] === 'application/json' && req.headers['content-length'] !== undefined) return next();
+    // No body at all (neither a length nor chunks): req.is answers null whatever the type says.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return next(ledgerError('LEDGER_BAD_JSON', 'no body'));
     if (!req.is('application/json')) return next(ledgerError('LEDGER_UNSUPPORTED_MEDIA_TYPE', `got ${req.headers['content-type'] ?? 'no content type'}`));
     next();
   };

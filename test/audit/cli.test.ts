@@ -72,7 +72,7 @@ describe('caisse ledger verify', () => {
   it('refuses to run without exactly one of --data and --url', async () => {
     const { io } = fakeIo();
     await expect(ledgerVerify.run(parseArgs(ledgerVerify, []), io)).rejects.toBeInstanceOf(CaisseError);
-    await expect(ledgerVerify.run(parseArgs(ledgerVerify, ['--data', '/x', '--url', 'http://127.0.0.1:1']), io)).rejects.toMatchObject({ code: 'CLI_MISSING_OPTION' });
+    await expect(ledgerVerify.run(parseArgs(ledgerVerify, ['--data', '/x', '--url', 'http://127.0.0.1:1']), io)).rejects.toMatchObject({ code: 'CLI_BAD_ARGUMENTS' });
   });
 
   it('runs as the compiled caisse binary, on worker threads, and exits 1 naming the edited entry', async () => {

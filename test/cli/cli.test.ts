@@ -72,6 +72,12 @@ describe('usage errors', () => {
       { args: ['ledger', 'serve', '--data', data, '--port', '70000'], code: 'CLI_BAD_VALUE', mentions: '--port 70000' },
       { args: ['demo', '--data', data, '--payments', '1.5'], code: 'CLI_BAD_VALUE', mentions: '--payments 1.5' },
       { args: ['--lang', 'de', '--help'], code: 'CLI_BAD_VALUE', mentions: 'de' },
+      { args: ['--lang', 'en', '--lang', 'fr', '--help'], code: 'CLI_BAD_VALUE', mentions: '--lang donnée deux fois' },
+      { args: ['--bogus', 'ledger', 'verify', '--data', data], code: 'CLI_UNKNOWN_OPTION', mentions: '--bogus' },
+      { args: ['ledger', 'verify', '--data', data, '--url', 'http://127.0.0.1:8444'], code: 'CLI_BAD_ARGUMENTS', mentions: 'not both' },
+      { args: ['ledger', 'verify', '--url', 'pas-une-adresse'], code: 'CLI_BAD_URL', mentions: 'pas-une-adresse' },
+      { args: ['ledger', 'verify', '--url', 'http://127.0.0.1:99999'], code: 'CLI_BAD_URL', mentions: '99999' },
+      { args: ['demo', '--data', data, '--url', 'ftp://x'], code: 'CLI_BAD_URL', mentions: 'http: only' },
     ];
     const runs = await Promise.all(cases.map((c) => runCaisse(c.args)));
     runs.forEach((run, i) => {

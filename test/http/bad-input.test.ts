@@ -169,6 +169,17 @@ describe('malformed bodies', () => {
     await expectRefused(post('null'), 'LEDGER_BAD_JSON');
   });
 
+  it('no body at all (no Content-Length, no chunks), whatever the content type says', async () => {
+    const before = snapshot(d.store);
+    for (const type of ['application/json', 'text/plain']) {
+      const answer = await rawExchange(serverPort(), `POST /v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nConnection: close\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('"code":"LEDGER_BAD_JSON"');
+      expect(answer).toContain('no body');
+    }
+    expect(snapshot(d.store)).toEqual(before);
+  });
+
   it('a body shorter than its Content-Length, the client gone: nothing written, the server still answers', async () => {
     const before = snapshot(d.store);
     const text = JSON.stringify(toJson(d.nextPayment()));

@@ -89,6 +89,16 @@ describe('caisse rules explain', () => {
     expect(carrots.byTier[0]).toMatchObject({ memberCents: 50, caisseCents: 250 });
   });
 
+  it('takes --at as typed: a day that exists, in ISO 8601, or refuses it', async () => {
+    const catalog = join(fixturesDir, 'catalog', 'ferme-rouans.csv');
+    for (const at of ['2026-02-30', '2026-13-01', 'demain', '2026-03-01T10:00', '1 March 2026', '2026-3-1']) {
+      await expect(cmd('explain').run(args({ rules: retz, catalog, shop: 'shop:ferme-rouans', at }, ['3100']), fakeIo(dir)), at).rejects.toMatchObject({ code: 'CLI_BAD_VALUE' });
+    }
+    for (const at of ['2026-03-01', '2026-03-01T10:00Z', '2026-03-01T10:00:00.5+01:00']) {
+      expect(await cmd('explain').run(args({ rules: retz, catalog, shop: 'shop:ferme-rouans', at }, ['3100']), fakeIo(dir)), at).toBe(0);
+    }
+  });
+
   it('needs --shop for a CSV catalogue', async () => {
     await expect(cmd('explain').run(args({ rules: retz, catalog: join(fixturesDir, 'catalog', 'ferme-rouans.csv') }, ['3100']), fakeIo(dir))).rejects.toMatchObject({ code: 'CATALOG_BAD_FIELD' });
   });
