@@ -14,6 +14,7 @@ export const keyFileErrors = defineErrors({
   KEY_FILE_INVALID: { status: 400, fr: 'Fichier de clé invalide', en: 'Invalid key file' },
   KEY_FILE_UNREADABLE: { status: 400, fr: 'Fichier de clé illisible', en: 'Key file cannot be read' },
   KEY_FILE_EXPOSED: { status: 400, fr: 'Fichier de clé lisible par d’autres utilisateurs (chmod 600)', en: 'Key file readable by other users (chmod 600)' },
+  KEY_FILE_UNWRITABLE: { status: 400, fr: 'Fichier de clé impossible à écrire (dossier absent ou droits insuffisants)', en: 'Key file cannot be written (no such directory, or no permission)' },
   KEY_FILE_EXISTS: { status: 409, fr: 'Un fichier de clé existe déjà à cet endroit', en: 'A key file already exists there' },
 });
 const keyFileError = errorFactory(keyFileErrors);
@@ -37,7 +38,7 @@ export function writeKeyFile(path: string, key: SigningKey): void {
     writeFileAtomic(path, keyFileJson(key), { mode: 0o600, exclusive: true });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw keyFileError('KEY_FILE_EXISTS', path);
-    throw keyFileError('KEY_FILE_UNREADABLE', `${path}: ${(e as NodeJS.ErrnoException).code ?? 'cannot write'}`);
+    throw keyFileError('KEY_FILE_UNWRITABLE', `${path}: ${(e as NodeJS.ErrnoException).code ?? 'cannot write'}`);
   }
 }
 
@@ -63,6 +64,7 @@ export function readKeyFile(path: string): SigningKey {
   let text: string;
   try {
     const stat = statSync(path);
+    if (!stat.isFile()) throw keyFileError('KEY_FILE_UNREADABLE', `${path}: not a file`);
     if (stat.size > keyFileBytesMax) throw keyFileError('KEY_FILE_INVALID', `${path}: file too large`);
     if ((stat.mode & 0o077) !== 0) throw keyFileError('KEY_FILE_EXPOSED', path);
     text = readFileSync(path, 'utf8');

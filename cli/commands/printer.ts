@@ -102,7 +102,11 @@ const statusCommand: Command = {
     const target = parseTarget(optString(args, 'to') ?? '');
     const status = await checkPrinterStatus(target, { statusTimeoutMs: optInt(args, 'status-timeout-ms') ?? statusTimeoutMs });
     if (optBool(args, 'json')) io.out(JSON.stringify({ target: describeTarget(target), ...status }));
-    else say(io, `Imprimante ${describeTarget(target)} : ${describeStatus(status, 'fr')}`, `Printer ${describeTarget(target)}: ${describeStatus(status, 'en')}`);
+    // A printer that is not ready is named with its code, as every refusal is.
+    else {
+      const code = status.code === null ? '' : `${status.code} `;
+      say(io, `Imprimante ${describeTarget(target)} : ${code}${describeStatus(status, 'fr')}\n`, `Printer ${describeTarget(target)}: ${code}${describeStatus(status, 'en')}\n`);
+    }
     return status.code === null ? 0 : 1;
   },
 };

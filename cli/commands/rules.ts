@@ -4,7 +4,7 @@ import { keyIdOf, generateSigningKey } from '../../domain/ed25519.js';
 import { formatCents } from '../../domain/money.js';
 import { approvedListCsv } from '../../domain/rules/approved-export.js';
 import { compileRules, rulesDocumentHash, validateRulesDocument } from '../../domain/rules/compile.js';
-import { rulesFail } from '../../domain/rules/errors.js';
+import { rulesErrors, rulesFail } from '../../domain/rules/errors.js';
 import { explainProduct } from '../../domain/rules/explain.js';
 import { rulesJsonSchemaText } from '../../domain/rules/json-schema.js';
 import { readKeyFile, writeKeyFile } from '../../domain/key-file.js';
@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { optBool, optString, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { writableFilePath } from '../output-path.js';
 import { cliError } from '../errors.js';
+import { catalogErrors } from '../../domain/catalog/errors.js';
 
 /**
  * `caisse rules …`: check, sign, explain and export a conventionnement. `rules publish` (the ledger
@@ -69,7 +70,9 @@ const check: Command = {
     if (!result.ok) {
       if (optBool(args, 'json')) io.out(`${JSON.stringify({ ok: false, problems: result.problems }, null, 2)}\n`);
       else {
-        io.err(io.lang === 'fr' ? `${file} : document invalide\n` : `${file}: invalid document\n`);
+        // The code first, as every other refusal prints it, then every problem.
+        const spec = rulesErrors.RULES_INVALID;
+        io.err(io.lang === 'fr' ? `Erreur RULES_INVALID : ${spec.fr} (${file})\n` : `Error RULES_INVALID: ${spec.en} (${file})\n`);
         for (const p of result.problems) io.err(`  ${p.path}: ${p.detail}\n`);
       }
       return 1;
@@ -127,9 +130,8 @@ const sign: Command = {
     const out = optString(args, 'out');
     if (out === undefined) io.out(text);
     else {
-      await writeFile(path(io, out), text, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-        throw rulesFail('RULES_UNREADABLE', `${out}: ${error.code ?? 'cannot write'}`);
-      });
+      // Never over an existing file ('wx'); what the system refuses is named by the command (SYSTEM_FILE_ERROR).
+      await writeFile(path(io, out), text, { flag: 'wx' });
       io.err(io.lang === 'fr' ? `signé par ${signed.keyId} : ${out}\n` : `signed by ${signed.keyId}: ${out}\n`);
     }
     return 0;
@@ -168,7 +170,9 @@ const explain: Command = {
     const lang = io.lang;
     for (const r of results) {
       if (!r.found) {
-        io.out(`${r.code}  ${r.problem === 'bad-code' ? (lang === 'fr' ? 'code illisible' : 'unreadable code') : lang === 'fr' ? 'produit inconnu' : 'unknown product'} (${r.detail})\n`);
+        // The catalogue's code for the refusal, as the till shows it for the same scan.
+        const refusal = r.problem === 'bad-code' ? 'CATALOG_BAD_SCAN' : 'CATALOG_UNKNOWN_CODE';
+        io.out(`${r.code}  ${refusal} ${catalogErrors[refusal][lang]} (${r.detail})\n`);
         continue;
       }
       const price = `${formatCents(r.product.priceCents, lang)}${r.product.unit === 'kg' ? '/kg' : ''}`;

@@ -72,11 +72,15 @@ describe('caisse printer', () => {
     virtual = await startVirtualPrinter({ port: 0, state: { paperNearEnd: true } });
     const io = fakeIo();
     expect(await command('printer', 'status').run(args({ to: `tcp://127.0.0.1:${virtual.port}` }), io)).toBe(0);
-    expect(io.stdout.join('\n')).toBe(`Imprimante tcp://127.0.0.1:${virtual.port} : prête, papier bientôt épuisé`);
+    expect(io.stdout.join('')).toBe(`Imprimante tcp://127.0.0.1:${virtual.port} : prête, papier bientôt épuisé\n`);
     virtual.setState({ paperOut: true });
     const json = fakeIo();
     expect(await command('printer', 'status').run(args({ to: `tcp://127.0.0.1:${virtual.port}`, json: true }), json)).toBe(1);
     expect(JSON.parse(json.stdout[0]!)).toMatchObject({ state: 'paper-out', code: 'PRINTER_PAPER_OUT' });
+    // In text too, a printer that is not ready is named with its code.
+    const text = fakeIo();
+    expect(await command('printer', 'status').run(args({ to: `tcp://127.0.0.1:${virtual.port}` }), text)).toBe(1);
+    expect(text.stdout.join('')).toMatch(new RegExp(`^Imprimante tcp://127\\.0\\.0\\.1:${virtual.port} : PRINTER_PAPER_OUT .*\\n$`));
     virtual.setState({ paperOut: false, silent: true });
     const silent = fakeIo();
     expect(await command('printer', 'status').run(args({ to: `tcp://127.0.0.1:${virtual.port}`, 'status-timeout-ms': 200 }), silent)).toBe(0);

@@ -29,6 +29,12 @@ describe('caisse rules check / keygen / sign', () => {
     const out = JSON.parse(io.text()) as { ok: boolean; problems: { path: string }[] };
     expect(out.ok).toBe(false);
     expect(out.problems.map((p) => p.path).sort()).toEqual(['shops', 'version']);
+    // In text, the code first (as every refusal), then each problem on a line of its own.
+    const text = fakeIo(dir, 'en');
+    expect(await cmd('check').run(args({}, [bad]), text)).toBe(1);
+    const lines = text.stderr.join('').split('\n');
+    expect(lines[0]).toBe(`Error RULES_INVALID: invalid rules document (${bad})`);
+    expect(lines.filter((l) => /^ {2}(shops|version): /.test(l))).toHaveLength(2);
   });
 
   it('refuses a file that is not JSON', async () => {
@@ -44,6 +50,8 @@ describe('caisse rules check / keygen / sign', () => {
     expect(keyIo.text()).toMatch(/^[0-9a-f]{16} [A-Za-z0-9+/]{43}=\n$/);
     const signedFile = join(dir, 'retz.signed.json');
     expect(await cmd('sign').run(args({ key, out: signedFile }, [retz]), fakeIo(dir))).toBe(0);
+    // A signed file is never written over: the system's refusal reaches the command, which names it.
+    await expect(cmd('sign').run(args({ key, out: signedFile }, [retz]), fakeIo(dir))).rejects.toMatchObject({ code: 'EEXIST', syscall: 'open' });
     const checked = fakeIo(dir);
     expect(await cmd('check').run(args({ key, json: true }, [signedFile]), checked)).toBe(0);
     expect(JSON.parse(checked.text())).toMatchObject({ ok: true, territory: 'pays-de-retz', signature: 'verified' });
@@ -72,8 +80,8 @@ describe('caisse rules explain', () => {
     expect(text).toContain('palier 4: 40 %');
     expect(text).toMatch(/NON PRIS EN CHARGE\n\s+✗ boisson alcoolisée/);
     expect(text).toContain('✗ hors saison (janvier)');
-    expect(text).toContain('3760000000017  produit inconnu');
-    expect(text).toContain('123  code illisible');
+    expect(text).toContain('3760000000017  CATALOG_UNKNOWN_CODE produit inconnu dans le catalogue');
+    expect(text).toContain('123  CATALOG_BAD_SCAN code scanné illisible');
   });
 
   it('answers in JSON with reasons and shares by tier', async () => {

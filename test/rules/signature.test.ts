@@ -84,6 +84,14 @@ describe('committee key files', () => {
     expect(() => readKeyFile(join(dir, 'big.key'))).toThrow(expect.objectContaining({ code: 'KEY_FILE_INVALID' }));
     writeFileSync(join(dir, 'open.key'), keyFileJson(generateSigningKey()), { mode: 0o644 });
     expect(() => readKeyFile(join(dir, 'open.key'))).toThrow(expect.objectContaining({ code: 'KEY_FILE_EXPOSED' }));
+    // A directory is not a key file, whatever its mode.
+    expect(() => readKeyFile(dir)).toThrow(expect.objectContaining({ code: 'KEY_FILE_UNREADABLE', detail: `${dir}: not a file` }));
+  });
+
+  it('names a key file it cannot write as such, and never writes over one', () => {
+    expect(() => writeKeyFile(join(dir, 'pas-de-dossier', 'k.key'), generateSigningKey())).toThrow(expect.objectContaining({ code: 'KEY_FILE_UNWRITABLE' }));
+    writeKeyFile(join(dir, 'once.key'), generateSigningKey());
+    expect(() => writeKeyFile(join(dir, 'once.key'), generateSigningKey())).toThrow(expect.objectContaining({ code: 'KEY_FILE_EXISTS' }));
   });
 });
 
