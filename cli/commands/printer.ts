@@ -56,8 +56,9 @@ function profileFrom(args: ParsedArgs): PrinterProfile {
   });
 }
 
+/** One line of the command's output, in the user's language. */
 function say(io: CliIo, fr: string, en: string): void {
-  io.out(io.lang === 'fr' ? fr : en);
+  io.out(`${io.lang === 'fr' ? fr : en}\n`);
 }
 
 const testCommand: Command = {
@@ -105,7 +106,7 @@ const statusCommand: Command = {
     // A printer that is not ready is named with its code, as every refusal is.
     else {
       const code = status.code === null ? '' : `${status.code} `;
-      say(io, `Imprimante ${describeTarget(target)} : ${code}${describeStatus(status, 'fr')}\n`, `Printer ${describeTarget(target)}: ${code}${describeStatus(status, 'en')}\n`);
+      say(io, `Imprimante ${describeTarget(target)} : ${code}${describeStatus(status, 'fr')}`, `Printer ${describeTarget(target)}: ${code}${describeStatus(status, 'en')}`);
     }
     return status.code === null ? 0 : 1;
   },

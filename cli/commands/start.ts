@@ -11,6 +11,8 @@ import { receiptViewForPayment } from '../demo/receipt-view.js';
 import { loadWorld } from '../demo/world.js';
 import { fixturesDir } from '../project-root.js';
 import { serveLedger } from './ledger.js';
+import { cliError } from '../errors.js';
+import { requirePortFree } from '../port-check.js';
 
 /** Receipts of the latest payments printed at each start, as a preview of the till's tickets. */
 export const startReceiptsPrinted = 3;
@@ -37,12 +39,24 @@ export const start: Command = {
     const fr = io.lang === 'fr';
     const dir = resolve(io.cwd, optString(args, 'data') ?? 'data');
     const ledgerDir = join(dir, 'ledger');
+    const ledgerPort = optInt(args, 'port') ?? 8444;
+    const printerPort = optInt(args, 'printer-port') ?? 9100;
+    // Both ports are checked before the first start builds a demo ledger for nothing.
+    if (ledgerPort !== 0 && ledgerPort === printerPort) throw cliError('CLI_BAD_VALUE', `--port ${ledgerPort} and --printer-port ${printerPort}: two different ports`);
+    await requirePortFree('port', '127.0.0.1', ledgerPort);
+    await requirePortFree('printer-port', '127.0.0.1', printerPort);
     if (!existsSync(join(ledgerDir, homeFiles.config))) {
       io.err(fr ? `Premier démarrage : création du registre de démonstration dans ${ledgerDir}\n` : `First start: creating the demo ledger in ${ledgerDir}\n`);
       await runDemo({ dir: ledgerDir, payments: optInt(args, 'payments') ?? 300, clients: 1, seed: 44 }, io);
     }
-    const running = await serveLedger(ledgerDir, { port: optInt(args, 'port') ?? 8444, host: '127.0.0.1', threads: cpus().length });
-    const printer = await startVirtualPrinter({ port: optInt(args, 'printer-port') ?? 9100, host: '127.0.0.1', outDir: join(dir, 'tickets') });
+    const running = await serveLedger(ledgerDir, { port: ledgerPort, host: '127.0.0.1', threads: cpus().length });
+    let printer: VirtualPrinter;
+    try {
+      printer = await startVirtualPrinter({ port: printerPort, host: '127.0.0.1', outDir: join(dir, 'tickets') });
+    } catch (e) {
+      await running.close();
+      throw e;
+    }
     try {
       await printLatestReceipts(running.ledger, printer, dir, io);
     } catch (e) {

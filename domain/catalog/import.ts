@@ -88,6 +88,13 @@ class IssueList {
   }
 }
 
+/**
+ * The VAT rates in force in France, in basis points (CGI articles 278 to 298): 20, 10, 5,5 and 2,1 %
+ * in mainland France; 13 and 0,9 % in Corsica; 8,5, 1,75 and 1,05 % overseas; 0 for a producer
+ * exempt from VAT (franchise en base). A typed 7 or 19,6 (rates of the past) is a mistake to fix.
+ */
+export const frenchVatBasisPoints: ReadonlySet<number> = new Set([0, 90, 105, 175, 210, 550, 850, 1000, 1300, 2000]);
+
 export function importCatalog(bytes: Uint8Array, options: CatalogImportOptions): CatalogImportResult {
   if (!shopIdPattern.test(options.shopId)) {
     return { ok: false, issues: [{ line: 0, code: 'CATALOG_BAD_FIELD', detail: `shop id ${JSON.stringify(options.shopId)} (shop:slug expected)` }] };
@@ -226,6 +233,7 @@ function productFromRow(get: (column: CsvColumn) => string, line: number, issues
 
   const vatBasisPoints = parseScaledDecimal(get('vat'), 2, 10_000);
   if (vatBasisPoints === undefined) issues.add(line, 'CATALOG_BAD_VAT', `${JSON.stringify(get('vat'))}: a percentage such as 5,5 or 20 is expected`);
+  else if (!frenchVatBasisPoints.has(vatBasisPoints)) issues.add(line, 'CATALOG_BAD_VAT', `${get('vat')} %: not a French VAT rate (${[...frenchVatBasisPoints].map((bp) => String(bp / 100).replace('.', ',')).join(' ; ')})`);
 
   const categories = expandCategories(splitIds(get('categories'), line, 'categories', issues));
   const labels = expandLabels(splitIds(get('labels'), line, 'labels', issues));

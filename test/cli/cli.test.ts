@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,6 +276,21 @@ describe('ledger init', () => {
     expect(audit.stderr).toMatch(/^Erreur LEDGER_DATABASE_UNREADABLE : .*SQLITE_CORRUPT/);
     expect(audit.stderr).not.toMatch(stackTraceLine);
     expect((await runCaisse(['ledger', 'verify', '--data', source])).code).toBe(0);
+  });
+
+  it('start checks both of its ports before it builds a demo ledger', async () => {
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const dir = join(work, 'start-busy');
+      expectUsageError(await runCaisse(['start', '--data', dir, '--port', '9555', '--printer-port', '9555', '--once']), 'CLI_BAD_VALUE', 'two different ports');
+      expectUsageError(await runCaisse(['start', '--data', dir, '--port', String(port), '--printer-port', '0', '--once']), 'CLI_PORT_IN_USE', `--port 127.0.0.1:${port}`);
+      expectUsageError(await runCaisse(['start', '--data', dir, '--port', '0', '--printer-port', String(port), '--once']), 'CLI_PORT_IN_USE', `--printer-port 127.0.0.1:${port}`);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      busy.close();
+    }
   });
 
   it('checks every option before writing: a refused init, demo or settle leaves nothing behind', async () => {
