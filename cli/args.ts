@@ -54,7 +54,8 @@ export function parseArgs(command: Command, argv: readonly string[], lang: Lang 
       raw = argv[i + 1];
       i += 1;
     }
-    if (raw === undefined) throw cliError('CLI_BAD_VALUE', `--${name} ${said.needsValue[lang]} (${spec.valueName ?? 'VALUE'})`);
+    // `--data --origin x`: the next option is not a value (a value that starts with "--" is written --data=--x).
+    if (raw === undefined || (eq === -1 && raw.startsWith('--'))) throw cliError('CLI_BAD_VALUE', `--${name} ${said.needsValue[lang]} (${spec.valueName ?? 'VALUE'})`);
     let value: string | number = raw;
     if (spec.kind === 'int') {
       if (!/^-?(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw cliError('CLI_BAD_VALUE', `--${name} ${raw} : ${said.notInteger[lang]}`);

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { cliError } from './errors.js';
 
@@ -55,20 +55,33 @@ export function writableFilePath(option: string, path: string, how: OutputWrite)
 
 /**
  * Checks, before any work, that a directory of output files can be used: it exists as a writable
- * directory, or it can be created, its nearest existing parent being a writable directory.
+ * directory, or it can be created. For the latter its first missing directory is made and removed
+ * at once: the system's own answer (a path under /proc, a read-only disk) comes before anything is
+ * written elsewhere (`settle` appends its entry before it saves the statement), and nothing is left.
  */
 export function writableDirPath(option: string, path: string): string {
   let at = path;
+  let firstMissing: string | undefined;
   for (;;) {
     const found = statOf(at);
     if (found !== undefined) {
       if (!found.isDirectory()) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${at} is not a directory`);
       if (!writable(at)) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${at} is not writable`);
-      return path;
+      break;
     }
+    firstMissing = at;
     const parent = dirname(at);
     // The root always exists; a path that resolves to nothing at all is refused rather than looped on.
     if (parent === at) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: no such directory`);
     at = parent;
   }
+  if (firstMissing !== undefined) {
+    try {
+      mkdirSync(firstMissing);
+      rmdirSync(firstMissing);
+    } catch (e) {
+      throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${firstMissing} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  return path;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -8,12 +8,12 @@ import { writeFileAtomic } from '../domain/atomic-file.js';
 import { limits } from '../domain/limits.js';
 import { signEntry } from '../domain/entry/sign.js';
 import type { EntryBody, KeyRegistration, KeyRole } from '../domain/entry/schema.js';
-import { entryFormatVersion } from '../domain/entry/schema.js';
+import { entryFormatVersion, originSchema } from '../domain/entry/schema.js';
 import { Ledger } from './core/ledger.js';
 import { CatalogFiles } from './store/catalog-files.js';
 import { ledgerError } from './errors.js';
 import { SqliteStore } from './store/sqlite-store.js';
-import { isValidKeyName } from './formats/note.js';
+import { makeDirectories } from '../domain/make-directories.js';
 
 /**
  * A ledger's data directory:
@@ -43,7 +43,7 @@ export const standardAccounts = {
 
 const configSchema = z.strictObject({
   // The origin names the log in its checkpoints and is the key name of their signature line.
-  origin: z.string().min(1).max(120).refine(isValidKeyName, 'an origin has no spaces, no "+" and no control characters'),
+  origin: originSchema,
   clockWindowMs: z.int().min(1000).max(limits.offlineAgeMsMax),
 });
 export type LedgerHomeConfig = z.infer<typeof configSchema>;
@@ -93,7 +93,7 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
   const config: LedgerHomeConfig = { origin: options.origin ?? defaultOrigin, clockWindowMs: options.clockWindowMs ?? limits.clockWindowMsDefault };
   const parsed = configSchema.safeParse(config);
   if (!parsed.success) throw ledgerError('LEDGER_INVALID_ENTRY', `configuration: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
-  mkdirSync(join(dir, homeFiles.keys, 'tills'), { recursive: true, mode: 0o700 });
+  makeDirectories(join(dir, homeFiles.keys, 'tills'), 0o700);
   const keys = Object.fromEntries(roleKeys.map((role) => [role, generateSigningKey()])) as Record<RoleKey, SigningKey>;
   for (const role of roleKeys) writeKeyFile(keyPath(dir, role), keys[role]);
   writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });

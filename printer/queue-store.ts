@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { queueFileBytesMax } from './limits.js';
+import { makeDirectories } from '../domain/make-directories.js';
 
 /**
  * The reprint queue's file: jobs waiting for the printer, recent receipts kept for a DUPLICATA, and
@@ -105,7 +106,7 @@ export class QueueStore {
   }
 
   async load(): Promise<LoadedQueue> {
-    await fs.mkdir(dirname(this.path), { recursive: true });
+    makeDirectories(dirname(this.path));
     let text: string;
     try {
       const stat = await fs.stat(this.path);

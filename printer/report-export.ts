@@ -4,6 +4,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { documentLines, type PrintDocument } from './document.js';
 import { qrMatrix, qrQuietModules } from './qr-matrix.js';
+import { makeDirectories } from '../domain/make-directories.js';
 
 /**
  * A laid-out document saved as files: HTML (a page anyone opens, the QR code as inline SVG) and PDF
@@ -98,7 +99,7 @@ async function writeAtomically(path: string, data: string | Buffer): Promise<voi
 /** Saves `<baseName>.html` and `<baseName>.pdf` in `dir`; returns their paths. */
 export async function saveReport(doc: PrintDocument, dir: string, baseName: string, lang: 'fr' | 'en' = 'fr'): Promise<{ htmlPath: string; pdfPath: string }> {
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(baseName)) throw new Error(`bad report file name ${baseName}`);
-  await fs.mkdir(dir, { recursive: true });
+  makeDirectories(dir);
   const htmlPath = join(dir, `${baseName}.html`);
   const pdfPath = join(dir, `${baseName}.pdf`);
   await writeAtomically(htmlPath, await documentToHtml(doc, lang));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { Lang } from '../../domain/error-spec.js';
@@ -81,6 +81,7 @@ export const ledgerVerify: Command = {
 /** A saved checkpoint note, bounded like any note. */
 function readNoteFile(path: string): string {
   if (!existsSync(path)) throw cliError('CLI_BAD_VALUE', `--checkpoint ${path}: no such file`);
+  if (!statSync(path).isFile()) throw cliError('CLI_BAD_VALUE', `--checkpoint ${path}: not a file`);
   const bytes = readFileSync(path);
   if (bytes.length > merkleLimits.noteBytesMax) throw cliError('CLI_BAD_VALUE', `--checkpoint ${path}: larger than a checkpoint`);
   return bytes.toString('utf8');

@@ -10,6 +10,7 @@ import { createApp } from '../../ledger/http/app.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import type { Ledger } from '../../ledger/core/ledger.js';
 import { cliError } from '../errors.js';
+import { originSchema } from '../../domain/entry/schema.js';
 
 
 export const ledgerInit: Command = {
@@ -33,6 +34,8 @@ export const ledgerInit: Command = {
   async run(args, io) {
     const dir = resolve(io.cwd, optString(args, 'data') ?? '');
     const origin = optString(args, 'origin');
+    const checkedOrigin = origin === undefined ? undefined : originSchema.safeParse(origin);
+    if (checkedOrigin?.success === false) throw cliError('CLI_BAD_VALUE', `--origin ${JSON.stringify(origin)}: ${checkedOrigin.error.issues[0]?.message ?? ''}`);
     const clockWindowMs = optInt(args, 'clock-window-ms');
     const result = initLedger(dir, { ...(origin === undefined ? {} : { origin }), ...(clockWindowMs === undefined ? {} : { clockWindowMs }) });
     const fr = io.lang === 'fr';

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Lang } from '../../domain/error-spec.js';
 import { optBool, optInt, optString, type CliIo, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
@@ -13,6 +12,7 @@ import { describeTarget, parseTarget } from '../../printer/target.js';
 import { testReceiptView } from '../../printer/test-receipt.js';
 import { startVirtualPrinter } from '../../printer/virtual/virtual-printer.js';
 import { writableDirPath } from '../output-path.js';
+import { makeDirectories } from '../../domain/make-directories.js';
 
 /** `caisse printer test|status|serve-virtual`: what a shop runs when it plugs a printer in. */
 
@@ -125,7 +125,7 @@ const serveCommand: Command = {
   ],
   async run(args, io) {
     const outDir = writableDirPath('out', resolve(io.cwd, optString(args, 'out') ?? 'tickets'));
-    mkdirSync(outDir, { recursive: true });
+    makeDirectories(outDir);
     const maxTickets = optInt(args, 'max-tickets');
     const lang: Lang = io.lang;
     let stop: () => void = () => undefined;

@@ -79,8 +79,10 @@ const check: Command = {
     }
     let signature: 'absent' | 'verified' | 'not-verified' = signed ? 'not-verified' : 'absent';
     const keyFile = optString(args, 'key');
-    if (signed && keyFile !== undefined) {
+    if (keyFile !== undefined) {
+      // Asked to check a signature: the key must be readable, and an unsigned document fails the check.
       const key = readKeyFile(path(io, keyFile));
+      if (!signed) throw rulesFail('RULES_BAD_SIGNATURE', `${file}: the document is not signed (--key ${keyFile})`);
       verifySignedRules(value, new Map([[keyIdOf(key.publicKey), key.publicKey]]));
       signature = 'verified';
     }

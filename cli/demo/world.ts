@@ -7,6 +7,7 @@ import type { Catalog } from '../../domain/catalog/catalog.js';
 import { compileRules, parseRulesDocument, type CompiledRules } from '../../domain/rules/compile.js';
 import type { RulesDocument } from '../../domain/rules/schema.js';
 import { accountIdPattern, tillIdPattern } from '../../domain/ids.js';
+import { cliError } from '../errors.js';
 
 /**
  * The demo's world, read from fixtures/: the shops with their tills and catalogues, the member
@@ -43,12 +44,25 @@ export interface World {
 export const householdsMax = 100_000;
 
 function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw cliError('CLI_BAD_VALUE', `${path}: not JSON (${(e as Error).message})`);
+  }
+}
+
+/** A fixtures file checked against its schema; a refusal names the file and the first field at fault. */
+function parseFixture<T>(schema: z.ZodType<T>, path: string): T {
+  const parsed = schema.safeParse(readJson(path));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw cliError('CLI_BAD_VALUE', `${path}: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || 'file'}: ${issue.message}`}`);
 }
 
 export async function loadWorld(fixturesDir: string, options: { households?: number } = {}): Promise<World> {
-  const shops = z.array(shopSchema).min(1).parse(readJson(join(fixturesDir, 'shops.json')));
-  const fixtureHouseholds = z.array(householdSchema).min(1).parse(readJson(join(fixturesDir, 'households.json')));
+  const shops = parseFixture(z.array(shopSchema).min(1), join(fixturesDir, 'shops.json'));
+  const fixtureHouseholds = parseFixture(z.array(householdSchema).min(1), join(fixturesDir, 'households.json'));
   const rules = new Map<string, { document: RulesDocument; compiled: CompiledRules }>();
   for (const territory of new Set(shops.map((s) => s.territory))) {
     const document = parseRulesDocument(readJson(join(fixturesDir, 'rules', `${territory}.json`)));

@@ -1,4 +1,4 @@
-import { open, mkdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { canonicalJson } from '../jcs.js';
@@ -6,6 +6,7 @@ import { catalogToFile, type Catalog } from './catalog.js';
 import { catalogFail } from './errors.js';
 import { importCatalog, type CatalogImportOptions, type CatalogIssue } from './import.js';
 import { catalogBytesMax } from './limits.js';
+import { makeDirectories } from '../make-directories.js';
 
 /**
  * The file edge of the catalogue: bounded reads and atomic writes. The size is checked with fstat before
@@ -68,7 +69,7 @@ export function catalogJson(catalog: Catalog): string {
 
 /** Writes `<dir>/<slug>.json` atomically and durably (domain/atomic-file.ts): readers see the old or the new file. */
 export async function writeCatalogAtomic(dir: string, catalog: Catalog): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  makeDirectories(dir);
   const target = join(dir, `${catalog.shopId.slice('shop:'.length)}.json`);
   writeFileAtomic(target, catalogJson(catalog));
   return target;

@@ -99,7 +99,8 @@ export function parseCsv(text: string, delimiter: CsvDelimiter = detectDelimiter
         fields.push(field);
         field = '';
         i += 1;
-        if (fields.length > csvFieldsMax) bad ??= `more than ${csvFieldsMax} fields`;
+        // A delimiter after the limit's last field means one field more.
+        if (fields.length >= csvFieldsMax) bad ??= `more than ${csvFieldsMax} fields`;
         continue;
       }
       if (ch === '\r' && text[i + 1] === '\n') {

@@ -4,7 +4,7 @@ import { parseCsv, type CsvDelimiter } from './csv.js';
 import { parseMicroDegrees, parseScaledDecimal } from './decimal.js';
 import type { CatalogErrorCode } from './errors.js';
 import { catalogBytesMax, catalogProductsMax, importIssuesMax, placeNameCharsMax, productCategoriesMax, productLabelsMax, productNameCharsMax, unitPriceCentsMax } from './limits.js';
-import { catalogFileSchema, productSchema, shopIdPattern, type Producer, type Product, type Unit } from './product.js';
+import { catalogFileSchema, productSchema, shopIdPattern, shownTextPattern, type Producer, type Product, type Unit } from './product.js';
 import { expandCategories, expandLabels, slug, taxonomyId } from './taxonomy.js';
 import { decodeText, type TextEncoding } from './text-encoding.js';
 
@@ -108,11 +108,16 @@ export function importCatalog(bytes: Uint8Array, options: CatalogImportOptions):
   const format = options.format === undefined || options.format === 'auto' ? (trimmed.startsWith('{') ? 'json' : 'csv') : options.format;
   if (format === 'json') {
     const result = importJson(decoded.text, options.shopId);
+    if (result.ok && result.catalog.products.length === 0) return noProducts;
     return result.ok ? { ok: true, catalog: result.catalog, format, encoding: decoded.encoding } : result;
   }
   const result = importCsv(decoded.text, options.shopId);
+  if (result.ok && result.catalog.products.length === 0) return noProducts;
   return result.ok ? { ok: true, catalog: result.catalog, format, encoding: decoded.encoding, delimiter: result.delimiter } : result;
 }
+
+/** A file with a header and no product would replace the shop's catalogue with an empty one: refused. */
+const noProducts: CatalogImportResult = { ok: false, issues: [{ line: 0, code: 'CATALOG_INVALID', detail: 'no product: a catalogue lists at least one' }] };
 
 function importJson(text: string, shopId: string): { ok: true; catalog: Catalog } | { ok: false; issues: CatalogIssue[] } {
   let value: unknown;
@@ -154,7 +159,10 @@ function importCsv(text: string, shopId: string): { ok: true; catalog: Catalog; 
   const issues = new IssueList();
   for (const problem of table.problems) issues.add(problem.line, 'CATALOG_BAD_CSV', problem.detail);
   const [header, ...rows] = table.records;
-  if (header === undefined) return { ok: false, issues: [{ line: 1, code: 'CATALOG_BAD_FORMAT', detail: 'empty file: a header line is expected' }] };
+  // No header: either the file is empty, or its first line was refused (and said why above); the next
+  // line is not taken for the header then.
+  if (header === undefined) return { ok: false, issues: issues.empty ? [{ line: 1, code: 'CATALOG_BAD_FORMAT', detail: 'empty file: a header line is expected' }] : issues.items };
+  if (table.problems.some((problem) => problem.line < header.line)) return { ok: false, issues: issues.items };
 
   const indexOf = new Map<CsvColumn, number>();
   header.fields.forEach((name, index) => {
@@ -214,6 +222,7 @@ function productFromRow(get: (column: CsvColumn) => string, line: number, issues
 
   const name = get('name').replace(/\s+/g, ' ');
   if (name === '' || name.length > productNameCharsMax) issues.add(line, 'CATALOG_BAD_FIELD', `name: 1 to ${productNameCharsMax} characters`);
+  else if (!shownTextPattern.test(name)) issues.add(line, 'CATALOG_BAD_FIELD', `name ${JSON.stringify(name)}: a control or bidirectional-override character`);
 
   let priceCents: number | undefined;
   const priceText = get('price');
@@ -314,6 +323,7 @@ function producerFromRow(get: (column: CsvColumn) => string, line: number, issue
     return undefined;
   }
   if (name.length > placeNameCharsMax || commune.length > placeNameCharsMax) issues.add(line, 'CATALOG_BAD_FIELD', `producer or commune longer than ${placeNameCharsMax} characters`);
+  if (!shownTextPattern.test(name) || !shownTextPattern.test(commune)) issues.add(line, 'CATALOG_BAD_FIELD', `producer or commune ${JSON.stringify(`${name} ${commune}`)}: a control or bidirectional-override character`);
   const dept = department.toUpperCase().padStart(department.length === 1 ? 2 : department.length, '0');
   if (department !== '' && !/^(\d{2}|2[AB]|97\d)$/.test(dept)) issues.add(line, 'CATALOG_BAD_FIELD', `department ${JSON.stringify(department)}`);
   const latE6 = lat === '' ? undefined : parseMicroDegrees(lat, 90_000_000);

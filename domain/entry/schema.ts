@@ -71,10 +71,19 @@ const common = {
   memo: text.optional(),
 };
 
+/**
+ * A log's origin, its name in every checkpoint: a lowercase host-like name and path segments
+ * (caisse.example/ledger), which is also a valid note key name. `ledger init` checks it with this.
+ */
+export const originSchema = z
+  .string()
+  .max(120)
+  .regex(/^[a-z0-9][a-z0-9.-]*(\/[a-z0-9._-]+)*$/, 'lowercase letters, digits, dots and dashes, then /segments (caisse.example/ledger)');
+
 export const genesisBody = z.strictObject({
   ...common,
   type: z.literal('ledger.genesis'),
-  origin: z.string().regex(/^[a-z0-9][a-z0-9.-]*(\/[a-z0-9._-]+)*$/, 'origin').max(120),
+  origin: originSchema,
   /**
    * The ledger's clock window, when it is not limits.clockWindowMsDefault: in the signed log, so that
    * an auditor replays the offline flags with the window the ledger applied, whoever serves the log.

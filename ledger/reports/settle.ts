@@ -5,7 +5,7 @@ import { signEntry } from '../../domain/entry/sign.js';
 import { formatCents } from '../../domain/money.js';
 import type { Ledger } from '../core/ledger.js';
 import { standardAccounts } from '../home.js';
-import { parsePeriod, reportTimeZone } from './business-day.js';
+import { businessDateOf, parsePeriod, reportTimeZone } from './business-day.js';
 import { reportError } from './errors.js';
 import { merchantAccount } from './merchant-entries.js';
 import { findSettlement } from './statement-report.js';
@@ -38,7 +38,12 @@ export interface SettleResult {
 
 export async function settleMerchant(ledger: Ledger, request: SettleRequest): Promise<SettleResult> {
   const store = ledger.store;
-  const period = parsePeriod(request.period, request.nowMs, request.timeZone ?? reportTimeZone).period;
+  const timeZone = request.timeZone ?? reportTimeZone;
+  const { period, toDate } = parsePeriod(request.period, request.nowMs, timeZone);
+  // Nor a month over before the ledger began: its settlement would carry a balance of later months.
+  const genesis = store.logAt(0);
+  const beganOn = genesis === undefined ? undefined : businessDateOf(genesis.ledgerTimeMs, timeZone);
+  if (beganOn !== undefined && toDate < beganOn) throw reportError('REPORT_BAD_PERIOD', `${period}: the ledger began on ${beganOn}`);
   merchantAccount(store, request.merchant);
   const entryId = settlementEntryId(request.merchant, period);
   const already = (): SettleResult | undefined => {

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { encodeStatusByte, type PrinterSelfReport } from '../escpos-status.js';
 import { closeTimeoutMs, virtualConnectionBytesMax, virtualConnectionsMax, virtualTicketsMax } from '../limits.js';
 import { EscPosDecoder, type DecodedTicket } from './escpos-decode.js';
 import { renderTicketPng } from './render-png.js';
+import { makeDirectories } from '../../domain/make-directories.js';
 
 /**
  * A receipt printer that lives in the process: a TCP server speaking the raw port 9100 protocol. It
@@ -59,7 +60,7 @@ export async function startVirtualPrinter(options: VirtualPrinterOptions = {}): 
   let statusRequests = 0;
   const waiters = new Set<() => void>();
   const sockets = new Set<net.Socket>();
-  if (options.outDir) mkdirSync(options.outDir, { recursive: true });
+  if (options.outDir) makeDirectories(options.outDir);
 
   const keep = (decoded: DecodedTicket): void => {
     if (state.paperOut || state.coverOpen || !state.online) return; // nothing reaches paper

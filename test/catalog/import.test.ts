@@ -102,6 +102,14 @@ describe('catalogue import: broken files are refused whole, with line numbers', 
     ['a short line', csv(header, '3017620422003,X,1.00'), ['2 CATALOG_BAD_CSV']],
     ['an unterminated quote', csv(header, '3017620422003,"X,1.00,piece,5.5,,,,,,,,', good[1]!), ['2 CATALOG_BAD_CSV']],
     ['an empty file', new Uint8Array(0), ['1 CATALOG_BAD_FORMAT']],
+    ['a header and no product (it would empty the shop\'s catalogue)', csv(header), ['0 CATALOG_INVALID']],
+    ['printer commands in a name (ESC @, GS V)', csv(header, '3017620422003,Riz\u001b@\u001dV1,1.00,piece,5.5,,,,,,,,'), ['2 CATALOG_BAD_FIELD']],
+    ['a bidirectional override in a name', csv(header, '3017620422003,Riz \u202eziR,1.00,piece,5.5,,,,,,,,'), ['2 CATALOG_BAD_FIELD']],
+    ['a C1 control in a producer', csv(header, '3017620422003,Riz,1.00,piece,5.5,,,Ferme\u009b,Rouans,44,,,'), ['2 CATALOG_BAD_FIELD']],
+    ['JSON with a control character in a name', Buffer.from(JSON.stringify({ format: 'caisse-catalog-v1', shopId, products: [{ code: '3017620422003', kind: 'ean13', name: 'Riz\u001b@', priceCents: 1, unit: 'piece', vatBasisPoints: 550, categories: [], labels: [], abvBasisPoints: 0, food: true }] })), ['0 CATALOG_BAD_FIELD']],
+    ['JSON with no product', Buffer.from(JSON.stringify({ format: 'caisse-catalog-v1', shopId, products: [] })), ['0 CATALOG_INVALID']],
+    ['a header of 65 fields', csv(`${header}${',x'.repeat(65 - 13)}`, good[0]!), ['1 CATALOG_BAD_CSV']],
+    ['a header of 66 fields (named as such, not as an empty file)', csv(`${header}${',x'.repeat(66 - 13)}`, good[0]!), ['1 CATALOG_BAD_CSV']],
     ['UTF-16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${header}\n`, 'utf16le')]), ['1 CATALOG_BAD_ENCODING']],
     ['binary data', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), ['1 CATALOG_BAD_ENCODING']],
     ['JSON that is not a catalogue', Buffer.from('{"products": 3}'), ['0 CATALOG_BAD_FIELD', '0 CATALOG_BAD_FIELD', '0 CATALOG_BAD_FIELD']],
@@ -112,6 +120,12 @@ describe('catalogue import: broken files are refused whole, with line numbers', 
     const result = importCatalog(bytes, { shopId });
     expect(result.ok).toBe(false);
     expect(issues(result)).toEqual(expected);
+  });
+
+  it('takes a header of exactly 64 fields, the limit', () => {
+    const wide = `${header}${',x'.repeat(64 - 13)}`;
+    const result = importCatalog(csv(wide, `${good[0]!}${','.repeat(64 - 13)}`), { shopId });
+    expect(result.ok, JSON.stringify(result.ok ? '' : result.issues)).toBe(true);
   });
 
   it('lists every bad line, not only the first', () => {

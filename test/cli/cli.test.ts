@@ -75,6 +75,7 @@ describe('usage errors', () => {
       { args: ['--lang', 'de', '--help'], code: 'CLI_BAD_VALUE', mentions: 'de' },
       { args: ['--lang', 'en', '--lang', 'fr', '--help'], code: 'CLI_BAD_VALUE', mentions: '--lang donnée deux fois' },
       { args: ['--bogus', 'ledger', 'verify', '--data', data], code: 'CLI_UNKNOWN_OPTION', mentions: '--bogus' },
+      { args: ['ledger', 'init', '--data', '--origin', 'caisse.example/x'], code: 'CLI_BAD_VALUE', mentions: '--data attend une valeur' },
       { args: ['ledger', 'verify', '--data', data, '--url', 'http://127.0.0.1:8444'], code: 'CLI_BAD_ARGUMENTS', mentions: 'not both' },
       { args: ['ledger', 'verify', '--url', 'pas-une-adresse'], code: 'CLI_BAD_URL', mentions: 'pas-une-adresse' },
       { args: ['ledger', 'verify', '--url', 'http://127.0.0.1:99999'], code: 'CLI_BAD_URL', mentions: '99999' },
@@ -295,12 +296,14 @@ describe('ledger init', () => {
 
   it('checks every option before writing: a refused init, demo or settle leaves nothing behind', async () => {
     const origin = join(work, 'init-bad-origin');
-    for (const bad of ['a b', 'a+b', 'a\nb', 'x'.repeat(121)]) {
-      const run = await runCaisse(['ledger', 'init', '--data', origin, '--origin', bad]);
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toMatch(/^Erreur LEDGER_INVALID_ENTRY : .*origin/);
+    // The genesis's own format: a host-like name, lowercase, and /segments.
+    for (const bad of ['a b', 'a+b', 'a\nb', 'x'.repeat(121), 'café.example/ledger', 'Example.org/Ledger', '/ledger']) {
+      expectUsageError(await runCaisse(['ledger', 'init', '--data', origin, '--origin', bad]), 'CLI_BAD_VALUE', '--origin');
       expect(existsSync(origin)).toBe(false);
     }
+    const good = await runCaisse(['ledger', 'init', '--data', origin, '--origin', 'caisse.example/nantes-2026']);
+    expect(good.code, good.stderr).toBe(0);
+    expect((await runCaisse(['ledger', 'verify', '--data', origin])).code).toBe(0);
     const fixtures = await runCaisse(['demo', '--data', join(work, 'demo-no-fixtures'), '--fixtures', join(work, 'pas-de-fixtures'), '--payments', '1']);
     expect(fixtures.code, fixtures.stderr).toBe(1);
     expect(fixtures.stderr).toMatch(/^Erreur SYSTEM_FILE_ERROR : .*pas-de-fixtures.*ENOENT/);

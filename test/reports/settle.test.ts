@@ -83,6 +83,10 @@ describe('merchant settlement', () => {
     expect(await codeOf(settle(shop, '2026-13'))).toBe('REPORT_BAD_PERIOD');
     expect(await codeOf(settle(shop, '2027-01'))).toBe('REPORT_BAD_PERIOD');
     expect(await codeOf(settle(shop, 'novembre'))).toBe('REPORT_BAD_PERIOD');
+    // A month over before the ledger began (this one began in November 2026).
+    expect(await codeOf(settle(shop, '2000-01'))).toBe('REPORT_BAD_PERIOD');
+    expect(await codeOf(settle(shop, '2026-10'))).toBe('REPORT_BAD_PERIOD');
+    expect(findSettlement(w.h.store, shop, '2026-10')).toBeUndefined();
   });
 
   test('the statement lists the CCA received per day since the previous settlement, adding up to the Moneko paid', async () => {

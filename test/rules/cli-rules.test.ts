@@ -55,6 +55,9 @@ describe('caisse rules check / keygen / sign', () => {
     const checked = fakeIo(dir);
     expect(await cmd('check').run(args({ key, json: true }, [signedFile]), checked)).toBe(0);
     expect(JSON.parse(checked.text())).toMatchObject({ ok: true, territory: 'pays-de-retz', signature: 'verified' });
+    // A key given to check an unsigned document: the check fails, it is not skipped.
+    await expect(cmd('check').run(args({ key }, [retz]), fakeIo(dir))).rejects.toMatchObject({ code: 'RULES_BAD_SIGNATURE' });
+    await expect(cmd('check').run(args({ key: join(dir, 'absent.key') }, [signedFile]), fakeIo(dir))).rejects.toMatchObject({ code: 'KEY_FILE_UNREADABLE' });
     const unverified = fakeIo(dir);
     await cmd('check').run(args({}, [signedFile]), unverified);
     expect(unverified.text()).toContain('signé, signature non vérifiée');
