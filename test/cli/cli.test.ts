@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caisseBin, envWithoutLocale, requireBuiltCaisse, runCaisse, stackTraceLine, type CaisseRun } from './caisse-bin.js';
 import { openLedger } from '../../ledger/home.js';
+import { fixturesDir } from '../../cli/project-root.js';
 
 /**
  * The `caisse` command as a user meets it, run from dist/ in a child process: help in French by default
@@ -304,6 +305,20 @@ describe('ledger init', () => {
     const good = await runCaisse(['ledger', 'init', '--data', origin, '--origin', 'caisse.example/nantes-2026']);
     expect(good.code, good.stderr).toBe(0);
     expect((await runCaisse(['ledger', 'verify', '--data', origin])).code).toBe(0);
+    // Fixtures that are there but wrong: named, file and field, before any ledger is made.
+    const badFixtures = join(work, 'bad-fixtures');
+    cpSync(fixturesDir(), badFixtures, { recursive: true });
+    writeFileSync(join(badFixtures, 'households.json'), '[{"accountId": "hh:1"');
+    const truncated = await runCaisse(['demo', '--data', join(work, 'demo-bad-fixtures'), '--fixtures', badFixtures, '--payments', '1']);
+    expectUsageError(truncated, 'CLI_BAD_VALUE', `${join(badFixtures, 'households.json')}: not JSON`);
+    writeFileSync(join(badFixtures, 'households.json'), '[{"accountId": 7}]');
+    expectUsageError(await runCaisse(['demo', '--data', join(work, 'demo-bad-fixtures'), '--fixtures', badFixtures, '--payments', '1']), 'CLI_BAD_VALUE', 'households.json: 0.accountId');
+    expect(existsSync(join(work, 'demo-bad-fixtures'))).toBe(false);
+    // A path under /proc, where node's recursive mkdir never returns: refused at once.
+    expectUsageError(await runCaisse(['report', 'closure', '--data', join(work, 'x'), '--shop', 'shop:x', '--date', '2026-11-23', '--out', '/proc/caisse-nope/reports']), 'CLI_BAD_VALUE', '/proc/caisse-nope cannot be created');
+    const initProc = await runCaisse(['ledger', 'init', '--data', '/proc/caisse-nope']);
+    expect(initProc.code, initProc.stderr).toBe(1);
+    expect(initProc.stderr).toMatch(/^Erreur SYSTEM_FILE_ERROR : .*mkdir \/proc\/caisse-nope/);
     const fixtures = await runCaisse(['demo', '--data', join(work, 'demo-no-fixtures'), '--fixtures', join(work, 'pas-de-fixtures'), '--payments', '1']);
     expect(fixtures.code, fixtures.stderr).toBe(1);
     expect(fixtures.stderr).toMatch(/^Erreur SYSTEM_FILE_ERROR : .*pas-de-fixtures.*ENOENT/);
