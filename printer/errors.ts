@@ -67,8 +67,8 @@ export const printerErrors = defineErrors({
   },
   PRINTER_QUEUE_CORRUPT: {
     status: 500,
-    fr: "fichier de file d'impression illisible : mis de côté, file repartie à vide",
-    en: 'unreadable print queue file: set aside, queue restarted empty',
+    fr: "fichier de file d'impression abîmé : mis de côté, les travaux lisibles sont gardés",
+    en: 'damaged print queue file: set aside, the readable jobs kept',
   },
   PRINTER_NOT_FOUND: {
     status: 404,

@@ -63,7 +63,7 @@ export class Printer {
   #chain: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
-  private constructor(options: PrinterOptions, target: PrinterTarget, store: QueueStore, state: QueueState, corrupt: string | null) {
+  private constructor(options: PrinterOptions, target: PrinterTarget, store: QueueStore, state: QueueState, corrupt: string | null, readonly unreadableQueueLines = 0) {
     this.#options = options;
     this.target = target;
     this.profile = options.profile ?? resolveProfile();
@@ -80,12 +80,13 @@ export class Printer {
     const target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
     const store = new QueueStore(options.dataDir);
     const loaded = await store.load();
-    return new Printer(options, target, store, loaded.state, loaded.corruptFileMovedTo);
+    return new Printer(options, target, store, loaded.state, loaded.corruptFileMovedTo, loaded.unreadableLines);
   }
 
   /** PRINTER_QUEUE_CORRUPT when the queue file was unreadable at start (to show once to the cashier). */
   get startupWarning(): CaisseError | null {
-    return this.corruptQueueFile === null ? null : printerError('PRINTER_QUEUE_CORRUPT', this.corruptQueueFile);
+    if (this.corruptQueueFile === null) return null;
+    return printerError('PRINTER_QUEUE_CORRUPT', `${this.corruptQueueFile}: ${this.unreadableQueueLines} unreadable line(s) set aside, ${this.#state.jobs.length} job(s) kept`);
   }
 
   printReceipt(view: unknown): Promise<PrintOutcome> {

@@ -92,10 +92,51 @@ export function decodeQueueState(text: string): QueueState {
   return { jobs, recent, reprintTotal: head.reprintTotal };
 }
 
+/**
+ * What can still be read of a damaged file: every line that is a valid record, whatever the lines
+ * around it (the reprint count is lost with an unreadable header). A job lost this way would be a
+ * settlement statement or a Z report that never prints.
+ */
+export function salvageQueueState(text: string): { state: QueueState; unreadableLines: number } {
+  const jobs: QueuedJob[] = [];
+  const recent: RecentReceipt[] = [];
+  let reprintTotal = 0;
+  let unreadableLines = 0;
+  text.split('\n').forEach((line, i) => {
+    if (line.length === 0) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      unreadableLines += 1;
+      return;
+    }
+    const head = i === 0 ? header.safeParse(value) : undefined;
+    if (head?.success === true) {
+      reprintTotal = head.data.reprintTotal;
+      return;
+    }
+    const parsed = record.safeParse(value);
+    if (!parsed.success) {
+      unreadableLines += 1;
+      return;
+    }
+    const { type, ...rest } = parsed.data;
+    if (type === 'job') jobs.push(rest as QueuedJob);
+    else recent.push(rest as RecentReceipt);
+  });
+  return { state: { jobs, recent, reprintTotal }, unreadableLines };
+}
+
 export interface LoadedQueue {
   readonly state: QueueState;
-  /** Set when the file was unreadable and moved aside (the queue then starts empty). */
+  /**
+   * Set when the file was damaged: it is moved aside as it was, and the queue starts with what could
+   * be read of it (`salvageQueueState`), or empty when it was too large to read.
+   */
   readonly corruptFileMovedTo: string | null;
+  /** Lines of the damaged file that could not be read (0 when it was not damaged). */
+  readonly unreadableLines: number;
 }
 
 export class QueueStore {
@@ -114,14 +155,17 @@ export class QueueStore {
       text = await fs.readFile(this.path, 'utf8');
     } catch (error) {
       if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') {
-        return { state: emptyQueueState, corruptFileMovedTo: null };
+        return { state: emptyQueueState, corruptFileMovedTo: null, unreadableLines: 0 };
       }
       throw error;
     }
     try {
-      return { state: decodeQueueState(text), corruptFileMovedTo: null };
+      return { state: decodeQueueState(text), corruptFileMovedTo: null, unreadableLines: 0 };
     } catch {
-      return this.#setAside();
+      const salvaged = salvageQueueState(text);
+      const aside = await this.#setAside();
+      await this.save(salvaged.state);
+      return { state: salvaged.state, corruptFileMovedTo: aside.corruptFileMovedTo, unreadableLines: salvaged.unreadableLines };
     }
   }
 
@@ -147,6 +191,6 @@ export class QueueStore {
   async #setAside(): Promise<LoadedQueue> {
     const aside = `${this.path}.corrupt-${Date.now()}`;
     await fs.rename(this.path, aside);
-    return { state: emptyQueueState, corruptFileMovedTo: aside };
+    return { state: emptyQueueState, corruptFileMovedTo: aside, unreadableLines: 0 };
   }
 }

@@ -26,6 +26,7 @@ import { dataOption, merchantOption, periodOption } from '../options.js';
 import { loadWorld, type ShopFixture } from '../demo/world.js';
 import { fixturesDir } from '../project-root.js';
 import { writableDirPath } from '../output-path.js';
+import { warnOfDamagedQueue } from '../printer-warning.js';
 
 /**
  * `caisse report closure` (the daily Z report of a till or a shop) and `caisse report settlement` (the
@@ -126,6 +127,7 @@ export async function deliverReport(plan: DeliveryPlan, io: CliIo, dataDir: stri
   say(io, `Enregistré : ${saved.htmlPath}\n             ${saved.pdfPath}\n`, `Saved: ${saved.htmlPath}\n       ${saved.pdfPath}\n`);
   if (to === undefined || target === undefined) return 0;
   const printer = await Printer.open({ target, dataDir: join(dataDir, 'printer'), lang, profile });
+  warnOfDamagedQueue(io, printer);
   try {
     const outcome = delivery.kind === 'closure' ? await printer.printClosureReport(delivery.view) : await printer.printSettlementStatement(delivery.view);
     if (outcome.result === 'printed') {

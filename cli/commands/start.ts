@@ -13,6 +13,7 @@ import { fixturesDir } from '../project-root.js';
 import { serveLedger } from './ledger.js';
 import { cliError } from '../errors.js';
 import { requirePortFree } from '../port-check.js';
+import { warnOfDamagedQueue } from '../printer-warning.js';
 
 /** Receipts of the latest payments printed at each start, as a preview of the till's tickets. */
 export const startReceiptsPrinted = 3;
@@ -88,6 +89,7 @@ export const start: Command = {
 async function printLatestReceipts(ledger: Ledger, virtual: VirtualPrinter, dir: string, io: CliIo): Promise<void> {
   const world = await loadWorld(fixturesDir());
   const printer = await Printer.open({ target: `tcp://127.0.0.1:${virtual.port}`, dataDir: join(dir, 'printer'), lang: io.lang });
+  warnOfDamagedQueue(io, printer);
   try {
     for (const index of ledger.store.lastOfType('payment', startReceiptsPrinted).reverse()) {
       const view = receiptViewForPayment(ledger, world, index, io.lang);

@@ -6,7 +6,7 @@ import { queuedJobsMax } from '../../printer/limits.js';
 import { checkPrinterStatus, describeStatus } from '../../printer/printer-status.js';
 import { Printer } from '../../printer/printer.js';
 import { resolveProfile } from '../../printer/profile.js';
-import { queueFileName } from '../../printer/queue-store.js';
+import { decodeQueueState, encodeQueueState, queueFileName, salvageQueueState } from '../../printer/queue-store.js';
 import { parseTarget } from '../../printer/target.js';
 import { startVirtualPrinter, type VirtualPrinter } from '../../printer/virtual/virtual-printer.js';
 import { sampleReceipt } from './fixtures.js';
@@ -185,7 +185,24 @@ describe('the reprint queue', () => {
     expect(printer.corruptQueueFile).toMatch(/printer-queue\.jsonl\.corrupt-\d+$/);
     expect(printer.queuedJobs).toHaveLength(0);
     expect(printer.startupWarning?.code).toBe('PRINTER_QUEUE_CORRUPT');
-    expect(printer.startupWarning?.localized('fr')).toContain("fichier de file d'impression illisible");
+    expect(printer.startupWarning?.localized('fr')).toContain("fichier de file d'impression abîmé");
     await printer.close();
+  });
+
+  test('a damaged queue file keeps every job it can still read, and says how many lines it lost', async () => {
+    const dataDir = tempDir();
+    const job = (id: string) => ({ id, kind: 'settlement' as const, view: { shop: id }, queuedAtMs: 1_795_428_000_000, attempts: 1, lastCode: 'PRINTER_UNREACHABLE' });
+    const text = encodeQueueState({ jobs: [job('a'), job('b'), job('c')], recent: [], reprintTotal: 4 });
+    // A line of garbage in the middle and a torn one at the end: only they are lost.
+    const lines = text.trimEnd().split('\n');
+    writeFileSync(join(dataDir, queueFileName), `${lines[0]}\n${lines[1]}\n\u0000garbage\n${lines[2]}\n${lines[3]}\n{"type":"job","id":"d"`);
+    const printer = await open(`tcp://127.0.0.1:${await deadPort()}`, dataDir);
+    expect(printer.queuedJobs.map((j) => j.id)).toEqual(['a', 'b', 'c']);
+    expect(printer.corruptQueueFile).toMatch(/printer-queue\.jsonl\.corrupt-\d+$/);
+    expect(printer.startupWarning?.detail).toMatch(/: 2 unreadable line\(s\) set aside, 3 job\(s\) kept$/);
+    await printer.close();
+    // What was kept is the queue file now; the damaged one stays beside it as it was.
+    expect(decodeQueueState(readFileSync(join(dataDir, queueFileName), 'utf8'))).toMatchObject({ reprintTotal: 4, jobs: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+    expect(salvageQueueState('not a queue\n').unreadableLines).toBe(1);
   });
 });
