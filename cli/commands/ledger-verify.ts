@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import type { Lang } from '../../domain/error-spec.js';
+import { CaisseError, type Lang } from '../../domain/error-spec.js';
 import { writeFileAtomic } from '../../domain/atomic-file.js';
 import { writableFilePath } from '../output-path.js';
 import { limits } from '../../domain/limits.js';
@@ -14,6 +14,7 @@ import { optInt, optString } from '../command.js';
 import { cliError } from '../errors.js';
 import { createProgress, type Progress } from '../progress.js';
 import { ledgerUrl } from '../demo/http-client.js';
+import { parseVkey } from '../../ledger/formats/note.js';
 
 /**
  * `caisse ledger verify`: audits a ledger from its log alone, from its data directory (--data) or over
@@ -47,6 +48,14 @@ export const ledgerVerify: Command = {
     const saveTo = saveOption === undefined ? undefined : writableFilePath('save-checkpoint', resolve(io.cwd, saveOption), { writes: 'replace' });
     const savedCheckpoint = savedPath === undefined ? undefined : readNoteFile(resolve(io.cwd, savedPath));
     const vkey = optString(args, 'vkey');
+    // A mistyped pinned key is the caller's mistake, said before the audit starts.
+    if (vkey !== undefined) {
+      try {
+        parseVkey(vkey);
+      } catch (e) {
+        throw cliError('CLI_BAD_VALUE', `--vkey ${vkey}: ${e instanceof CaisseError ? e.detail : (e as Error).message}`);
+      }
+    }
     const clockWindowMs = optInt(args, 'clock-window-ms');
     const tempDir = optString(args, 'temp-dir');
     const label = io.lang === 'fr' ? 'Vérification' : 'Audit';

@@ -11,6 +11,7 @@ import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import type { Ledger } from '../../ledger/core/ledger.js';
 import { cliError } from '../errors.js';
 import { originSchema } from '../../domain/entry/schema.js';
+import { answerUnparsableRequests } from '../../ledger/http/client-error.js';
 
 
 export const ledgerInit: Command = {
@@ -70,13 +71,7 @@ export async function serveLedger(dir: string, options: { port: number; host: st
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw cliError('CLI_PORT_IN_USE', `${options.host}:${options.port}`);
     throw e;
   }
-  // A request Node cannot even parse (a body shorter than its Content-Length, bad framing) still gets
-  // a JSON answer with a stable code rather than Node's bare 400.
-  server.on('clientError', (_err, socket) => {
-    if (!socket.writable) return;
-    const body = JSON.stringify({ error: { code: 'LEDGER_BAD_JSON', message: 'Requête HTTP illisible', detail: 'malformed HTTP request' } });
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
+  answerUnparsableRequests(server);
   server.keepAliveTimeout = 30_000;
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -68,7 +68,7 @@ const check: Command = {
     const body = signed ? (value as { document: unknown }).document : value;
     const result = validateRulesDocument(body);
     if (!result.ok) {
-      if (optBool(args, 'json')) io.out(`${JSON.stringify({ ok: false, problems: result.problems }, null, 2)}\n`);
+      if (optBool(args, 'json')) io.out(`${JSON.stringify({ ok: false, code: 'RULES_INVALID', problems: result.problems }, null, 2)}\n`);
       else {
         // The code first, as every other refusal prints it, then every problem.
         const spec = rulesErrors.RULES_INVALID;

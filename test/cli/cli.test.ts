@@ -80,6 +80,7 @@ describe('usage errors', () => {
       { args: ['ledger', 'verify', '--data', data, '--url', 'http://127.0.0.1:8444'], code: 'CLI_BAD_ARGUMENTS', mentions: 'not both' },
       { args: ['ledger', 'verify', '--url', 'pas-une-adresse'], code: 'CLI_BAD_URL', mentions: 'pas-une-adresse' },
       { args: ['ledger', 'verify', '--url', 'http://127.0.0.1:99999'], code: 'CLI_BAD_URL', mentions: '99999' },
+      { args: ['ledger', 'verify', '--url', 'http://127.0.0.1:9', '--vkey', 'pas-une-clé'], code: 'CLI_BAD_VALUE', mentions: '--vkey pas-une-clé: expected <name>+<key id>+<key>' },
       { args: ['demo', '--data', data, '--url', 'ftp://x'], code: 'CLI_BAD_URL', mentions: 'http: only' },
     ];
     const runs = await Promise.all(cases.map((c) => runCaisse(c.args)));

@@ -169,6 +169,17 @@ describe('malformed bodies', () => {
     await expectRefused(post('null'), 'LEDGER_BAD_JSON');
   });
 
+  it('a request line past node’s limit on headers (a 100 KB address): 431 with a code, nothing written', async () => {
+    const before = snapshot(d.store);
+    const answer = await rawExchange(serverPort(), `GET /v1/log/entries?start=0&end=1&x=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain('"code":"LEDGER_HEADERS_TOO_LARGE"');
+    covered.add('LEDGER_HEADERS_TOO_LARGE');
+    const health = await send(serverUrl(), { path: '/v1/health' });
+    expect(health.status).toBe(200);
+    expect(snapshot(d.store)).toEqual(before);
+  });
+
   it('no body at all (no Content-Length, no chunks), whatever the content type says', async () => {
     const before = snapshot(d.store);
     for (const type of ['application/json', 'text/plain']) {
@@ -184,8 +195,9 @@ describe('malformed bodies', () => {
     const before = snapshot(d.store);
     const text = JSON.stringify(toJson(d.nextPayment()));
     const answer = await rawExchange(serverPort(), `POST /v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${text.length + 100}\r\n\r\n${text}`);
-    // Node's HTTP parser answers this one itself (a bare 400, before express sees a request).
+    // Node's HTTP parser refuses this one before express sees a request; the server answers it with a code.
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"LEDGER_BAD_JSON"');
     const health = await send(serverUrl(), { path: '/v1/health' });
     expect(health.status).toBe(200);
     expect(snapshot(d.store)).toEqual(before);

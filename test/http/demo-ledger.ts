@@ -9,6 +9,7 @@ import type { EntryBody } from '../../domain/entry/schema.js';
 import type { Outcome, Submission } from '../../ledger/core/ledger.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { createApp } from '../../ledger/http/app.js';
+import { answerUnparsableRequests } from '../../ledger/http/client-error.js';
 import { initLedger, openLedger, readRoleKey, type OpenedLedger } from '../../ledger/home.js';
 import { localPort } from '../../cli/demo/port.js';
 import { Random } from '../../cli/demo/random.js';
@@ -133,6 +134,8 @@ export class DemoLedger {
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
     });
+    // As `caisse ledger serve` sets it up: requests node cannot parse are answered with a code too.
+    answerUnparsableRequests(server);
     const port = (server.address() as AddressInfo).port;
     return {
       port,

@@ -26,8 +26,9 @@ describe('caisse rules check / keygen / sign', () => {
     writeFileSync(bad, JSON.stringify({ ...doc, version: 0, shops: 'none' }));
     const io = fakeIo(dir, 'en');
     expect(await cmd('check').run(args({ json: true }, [bad]), io)).toBe(1);
-    const out = JSON.parse(io.text()) as { ok: boolean; problems: { path: string }[] };
+    const out = JSON.parse(io.text()) as { ok: boolean; code: string; problems: { path: string }[] };
     expect(out.ok).toBe(false);
+    expect(out.code).toBe('RULES_INVALID');
     expect(out.problems.map((p) => p.path).sort()).toEqual(['shops', 'version']);
     // In text, the code first (as every refusal), then each problem on a line of its own.
     const text = fakeIo(dir, 'en');

@@ -1,0 +1,19 @@
+import { maxHeaderSize, STATUS_CODES, type Server } from 'node:http';
+import { ledgerError } from '../errors.js';
+import { errorBody } from './respond.js';
+
+/**
+ * A request Node cannot even parse (a body shorter than its Content-Length, bad framing, a request line
+ * and headers past node's limit) still gets a JSON answer with a stable code rather than Node's bare
+ * 400 or 431. Its Accept-Language was never read: the answer is in French, the default.
+ */
+export function answerUnparsableRequests(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const error = err.code === 'HPE_HEADER_OVERFLOW'
+      ? ledgerError('LEDGER_HEADERS_TOO_LARGE', `at most ${maxHeaderSize} bytes of request line and headers`)
+      : ledgerError('LEDGER_BAD_JSON', 'malformed HTTP request');
+    const body = JSON.stringify(errorBody(error, 'fr'));
+    socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+}
