@@ -1,15 +1,15 @@
-import { accessSync, constants, mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, mkdtempSync, rmdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cliError } from './errors.js';
 
 /**
- * How the command writes its output file: `append` opens it for appending (an existing file needs to
- * be writable, a new one a writable directory); `replace` writes a temporary file beside it and renames
+ * How the command writes its output file: `in-place` opens the file itself, to append or to write it
+ * whole (an existing file needs to be writable, a new one a writable directory); `replace` writes a temporary file beside it and renames
  * it over (the directory must be writable either way). `createdFirst`: a directory the command itself
  * creates before writing (`demo` creates its --data directory), accepted although it does not exist yet.
  */
 export interface OutputWrite {
-  readonly writes: 'append' | 'replace';
+  readonly writes: 'in-place' | 'replace';
   readonly createdFirst?: string;
 }
 
@@ -38,7 +38,7 @@ function writable(path: string): boolean {
 export function writableFilePath(option: string, path: string, how: OutputWrite): string {
   const fileStat = statOf(path);
   if (fileStat?.isDirectory() === true) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: a directory, not a file`);
-  if (how.writes === 'append' && fileStat !== undefined) {
+  if (how.writes === 'in-place' && fileStat !== undefined) {
     if (!writable(path)) throw cliError('CLI_BAD_VALUE', `--${option} ${path}: not writable`);
     return path;
   }
@@ -55,9 +55,9 @@ export function writableFilePath(option: string, path: string, how: OutputWrite)
 
 /**
  * Checks, before any work, that a directory of output files can be used: it exists as a writable
- * directory, or it can be created. For the latter its first missing directory is made and removed
- * at once: the system's own answer (a path under /proc, a read-only disk) comes before anything is
- * written elsewhere (`settle` appends its entry before it saves the statement), and nothing is left.
+ * directory, or it can be created. For the latter a probe directory is made and removed at once in its
+ * nearest existing parent: the system's own answer (a path under /proc, a read-only disk) comes before
+ * anything is written elsewhere (`settle` appends its entry before it saves the statement).
  */
 export function writableDirPath(option: string, path: string): string {
   let at = path;
@@ -76,9 +76,10 @@ export function writableDirPath(option: string, path: string): string {
     at = parent;
   }
   if (firstMissing !== undefined) {
+    // A probe of a name of its own in the existing parent: another process making the same folder
+    // meanwhile neither sees nor loses it.
     try {
-      mkdirSync(firstMissing);
-      rmdirSync(firstMissing);
+      rmdirSync(mkdtempSync(join(at, '.caisse-probe-')));
     } catch (e) {
       throw cliError('CLI_BAD_VALUE', `--${option} ${path}: ${firstMissing} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { CaisseError, defineErrors, errorFactory } from '../domain/error-spec.js';
 import { ledgerError } from '../ledger/errors.js';
+import { cliError } from './errors.js';
 
 /**
  * What the operating system or SQLite refused while a command ran: a file or directory it could not
@@ -31,35 +32,54 @@ const plainWords: Readonly<Record<string, string>> = {
   ENOTDIR: 'not a directory',
   EEXIST: 'already exists',
   ENOSPC: 'no space left on the disk',
+  EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',
   EMFILE: 'too many open files',
-  EADDRINUSE: 'address already in use',
+  ENFILE: 'too many open files on the system',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+  EXDEV: 'not on the same file system',
+  EBUSY: 'busy',
+  EIO: 'input/output error',
+};
+
+const networkWords: Readonly<Record<string, string>> = {
   EADDRNOTAVAIL: 'not an address of this machine',
   ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'name resolution failed',
   ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+  EACCES: 'permission denied (a port below 1024?)',
 };
 
 const networkCalls = new Set(['listen', 'bind', 'connect', 'getaddrinfo']);
 
 /** SQLite's codes for a file that is not, or no longer, a sound database. */
 const damagedDatabase = /^SQLITE_(CORRUPT|NOTADB)/;
+/** SQLite's codes for what the system refused it (the rest, SQLITE_ERROR, CONSTRAINT, MISUSE…, are bugs). */
+const refusedToSqlite = /^SQLITE_(CANTOPEN|IOERR|FULL|READONLY|PERM|BUSY|LOCKED)/;
 
-/**
- * The catalogued error for an exception the operating system or SQLite raised, or undefined for
- * anything else (a programmer error keeps its stack trace).
- */
 export function systemErrorOf(e: unknown): CaisseError | undefined {
   if (e instanceof Database.SqliteError) {
     if (damagedDatabase.test(e.code)) return ledgerError('LEDGER_DATABASE_UNREADABLE', `${e.code}: ${e.message}`);
-    return systemError('SYSTEM_FILE_ERROR', `SQLite ${e.code}: ${e.message}`);
+    if (refusedToSqlite.test(e.code)) return systemError('SYSTEM_FILE_ERROR', `SQLite ${e.code}: ${e.message}`);
+    return undefined;
   }
   if (!(e instanceof Error)) return undefined;
-  const { code, syscall, path, address, port, hostname } = e as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code) || typeof syscall !== 'string') return undefined;
-  const words = plainWords[code] ?? code;
+  const { code, syscall, path, dest, address, port, hostname } = e as NodeJS.ErrnoException & { dest?: string; address?: string; port?: number; hostname?: string };
+  if (typeof code !== 'string' || typeof syscall !== 'string') return undefined;
   if (networkCalls.has(syscall)) {
     const where = hostname ?? (address === undefined ? '' : port === undefined ? address : `${address}:${port}`);
-    return systemError('SYSTEM_NETWORK_ERROR', `${syscall} ${where}: ${words} (${code})`);
+    // The same answer as `ledger serve` gives for its own port.
+    if (code === 'EADDRINUSE') return cliError('CLI_PORT_IN_USE', where);
+    const words = networkWords[code];
+    return words === undefined ? undefined : systemError('SYSTEM_NETWORK_ERROR', `${syscall} ${where}: ${words} (${code})`);
   }
-  return systemError('SYSTEM_FILE_ERROR', `${syscall}${path === undefined ? '' : ` ${path}`}: ${words} (${code})`);
+  const words = plainWords[code];
+  if (words === undefined) return undefined;
+  // A rename names the file it was going to replace, not only the temporary one.
+  const paths = path === undefined ? '' : dest === undefined ? ` ${path}` : ` ${path} -> ${dest}`;
+  return systemError('SYSTEM_FILE_ERROR', `${syscall}${paths}: ${words} (${code})`);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -13,5 +13,12 @@ export function makeDirectories(path: string, mode = 0o777): void {
     missing.push(at);
     if (dirname(at) === at) break;
   }
-  for (const dir of missing.reverse()) mkdirSync(dir, { mode });
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir, { mode });
+    } catch (e) {
+      // Another process made it in between (two tills saving reports): a directory is all we wanted.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw e;
+    }
+  }
 }

@@ -63,7 +63,7 @@ export class Printer {
   #chain: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
-  private constructor(options: PrinterOptions, target: PrinterTarget, store: QueueStore, state: QueueState, corrupt: string | null, readonly unreadableQueueLines = 0) {
+  private constructor(options: PrinterOptions, target: PrinterTarget, store: QueueStore, state: QueueState, corrupt: string | null, readonly unreadableQueueLines: number | 'all' = 0) {
     this.#options = options;
     this.target = target;
     this.profile = options.profile ?? resolveProfile();
@@ -86,6 +86,7 @@ export class Printer {
   /** PRINTER_QUEUE_CORRUPT when the queue file was unreadable at start (to show once to the cashier). */
   get startupWarning(): CaisseError | null {
     if (this.corruptQueueFile === null) return null;
+    if (this.unreadableQueueLines === 'all') return printerError('PRINTER_QUEUE_CORRUPT', `${this.corruptQueueFile}: too large to read, set aside whole`);
     return printerError('PRINTER_QUEUE_CORRUPT', `${this.corruptQueueFile}: ${this.unreadableQueueLines} unreadable line(s) set aside, ${this.#state.jobs.length} job(s) kept`);
   }
 

@@ -135,8 +135,8 @@ export interface LoadedQueue {
    * be read of it (`salvageQueueState`), or empty when it was too large to read.
    */
   readonly corruptFileMovedTo: string | null;
-  /** Lines of the damaged file that could not be read (0 when it was not damaged). */
-  readonly unreadableLines: number;
+  /** Lines of the damaged file that could not be read (0 when it was not damaged); 'all' when too large to read. */
+  readonly unreadableLines: number | 'all';
 }
 
 export class QueueStore {
@@ -162,10 +162,13 @@ export class QueueStore {
     try {
       return { state: decodeQueueState(text), corruptFileMovedTo: null, unreadableLines: 0 };
     } catch {
+      // A copy set aside first, then what could be read saved over the damaged file (atomically): a
+      // crash in between leaves the damaged file where it was, to be salvaged again at the next start.
       const salvaged = salvageQueueState(text);
-      const aside = await this.#setAside();
+      const aside = `${this.path}.corrupt-${Date.now()}`;
+      await fs.copyFile(this.path, aside);
       await this.save(salvaged.state);
-      return { state: salvaged.state, corruptFileMovedTo: aside.corruptFileMovedTo, unreadableLines: salvaged.unreadableLines };
+      return { state: salvaged.state, corruptFileMovedTo: aside, unreadableLines: salvaged.unreadableLines };
     }
   }
 
@@ -191,6 +194,6 @@ export class QueueStore {
   async #setAside(): Promise<LoadedQueue> {
     const aside = `${this.path}.corrupt-${Date.now()}`;
     await fs.rename(this.path, aside);
-    return { state: emptyQueueState, corruptFileMovedTo: aside, unreadableLines: 0 };
+    return { state: emptyQueueState, corruptFileMovedTo: aside, unreadableLines: 'all' };
   }
 }

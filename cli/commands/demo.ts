@@ -35,7 +35,7 @@ export const demo: Command = {
         clients: optInt(args, 'clients') ?? 32,
         seed: optInt(args, 'seed') ?? 44,
         ...(url !== undefined ? { url } : {}),
-        ...(receipts !== undefined ? { receiptsPath: writableFilePath('receipts', resolve(io.cwd, receipts), url === undefined ? { writes: 'append', createdFirst: dir } : { writes: 'append' }) } : {}),
+        ...(receipts !== undefined ? { receiptsPath: writableFilePath('receipts', resolve(io.cwd, receipts), url === undefined ? { writes: 'in-place', createdFirst: dir } : { writes: 'in-place' }) } : {}),
         ...(households !== undefined ? { households } : {}),
         ...(fixtures !== undefined ? { fixturesDir: resolve(io.cwd, fixtures) } : {}),
       },

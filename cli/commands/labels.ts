@@ -47,7 +47,7 @@ const labels: Command = {
   async run(args, io) {
     const shopOption = optString(args, 'shop') ?? '';
     const shopId = shopOption.startsWith('shop:') ? shopOption : `shop:${shopOption}`;
-    const out = writableFilePath('out', resolve(io.cwd, optString(args, 'out') ?? `etiquettes-${shopId.slice('shop:'.length)}.pdf`), { writes: 'replace' });
+    const out = writableFilePath('out', resolve(io.cwd, optString(args, 'out') ?? `etiquettes-${shopId.slice('shop:'.length)}.pdf`), { writes: 'in-place' });
     let rulesPath = optString(args, 'rules');
     let catalogPath = optString(args, 'catalog');
     let shopName = shopId.slice('shop:'.length);

@@ -204,7 +204,7 @@ const exportApproved: Command = {
     const shopId = shopIdOf(args) ?? '';
     if (!rules.shops.has(shopId)) throw rulesFail('RULES_UNKNOWN_SHOP', `${shopId} (${rules.territory} v${rules.version})`);
     const out = optString(args, 'out');
-    const outPath = out === undefined ? undefined : writableFilePath('out', path(io, out), { writes: 'replace' });
+    const outPath = out === undefined ? undefined : writableFilePath('out', path(io, out), { writes: 'in-place' });
     const catalog = await loadCatalogForShop(path(io, optString(args, 'catalog') ?? ''), shopId);
     const csv = approvedListCsv(rules, catalog, shopId, atMsOption(args));
     if (outPath === undefined) io.out(csv);

@@ -25,6 +25,12 @@ export interface CatalogImportOptions {
   readonly shopId: string;
   readonly format?: 'csv' | 'json' | 'auto';
   readonly encoding?: TextEncoding;
+  /**
+   * Reading a catalogue the kit installed itself (beside the ledger): the file's format is checked,
+   * not the rules a new import must meet (at least one product, French VAT rates, names without
+   * control characters), so that a file installed by an earlier version still loads.
+   */
+  readonly installed?: boolean;
 }
 
 export type CatalogImportResult =
@@ -108,8 +114,12 @@ export function importCatalog(bytes: Uint8Array, options: CatalogImportOptions):
   const format = options.format === undefined || options.format === 'auto' ? (trimmed.startsWith('{') ? 'json' : 'csv') : options.format;
   if (format === 'json') {
     const result = importJson(decoded.text, options.shopId);
-    if (result.ok && result.catalog.products.length === 0) return noProducts;
-    return result.ok ? { ok: true, catalog: result.catalog, format, encoding: decoded.encoding } : result;
+    if (!result.ok) return result;
+    if (options.installed !== true) {
+      const issues = newImportIssues(result.catalog.products);
+      if (issues.length > 0) return { ok: false, issues };
+    }
+    return { ok: true, catalog: result.catalog, format, encoding: decoded.encoding };
   }
   const result = importCsv(decoded.text, options.shopId);
   if (result.ok && result.catalog.products.length === 0) return noProducts;
@@ -118,6 +128,23 @@ export function importCatalog(bytes: Uint8Array, options: CatalogImportOptions):
 
 /** A file with a header and no product would replace the shop's catalogue with an empty one: refused. */
 const noProducts: CatalogImportResult = { ok: false, issues: [{ line: 0, code: 'CATALOG_INVALID', detail: 'no product: a catalogue lists at least one' }] };
+
+/**
+ * What a new JSON import must meet besides the file format (a CSV row is held to the same rules line
+ * by line): at least one product, French VAT rates, and names shown as they are.
+ */
+function newImportIssues(products: readonly Product[]): CatalogIssue[] {
+  if (products.length === 0) return noProducts.ok ? [] : [...noProducts.issues];
+  const issues = new IssueList();
+  products.forEach((product, index) => {
+    const where = `products[${index}]`;
+    if (!frenchVatBasisPoints.has(product.vatBasisPoints)) issues.add(0, 'CATALOG_BAD_VAT', `${where}: ${product.vatBasisPoints} basis points is not a French VAT rate`);
+    for (const text of [product.name, product.producer?.name ?? '', product.producer?.commune ?? '']) {
+      if (!shownTextPattern.test(text)) issues.add(0, 'CATALOG_BAD_FIELD', `${where}: ${JSON.stringify(text)} has a control or bidirectional-override character`);
+    }
+  });
+  return issues.items;
+}
 
 function importJson(text: string, shopId: string): { ok: true; catalog: Catalog } | { ok: false; issues: CatalogIssue[] } {
   let value: unknown;

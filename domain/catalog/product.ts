@@ -32,11 +32,10 @@ const taxonomyIdSchema = z.string().max(taxonomyIdCharsMax).regex(taxonomyIdPatt
  * overrides or isolates (which reorder what the cashier reads).
  */
 export const shownTextPattern = /^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/u;
-const shownText = (charsMax: number) => z.string().min(1).max(charsMax).regex(shownTextPattern, 'no control or bidirectional-override characters');
 
 export const producerSchema = z.strictObject({
-  name: shownText(placeNameCharsMax),
-  commune: shownText(placeNameCharsMax).optional(),
+  name: z.string().min(1).max(placeNameCharsMax),
+  commune: z.string().min(1).max(placeNameCharsMax).optional(),
   /** French department number: `44`, `85`, `2A`. */
   department: z.string().regex(/^(\d{2}|2[AB]|97\d)$/).optional(),
   /** The producer's id in a peasant-producer registry the rules name (a SIRET, a network's member id). */
@@ -50,7 +49,7 @@ export const productSchema = z.strictObject({
   /** The catalogue key (see domain/catalog/barcode.ts): EAN-13 form for UPC-A, `21xxxxx` for weighed items. */
   code: z.string().min(1).max(20),
   kind: z.enum(codeKinds),
-  name: shownText(productNameCharsMax),
+  name: z.string().min(1).max(productNameCharsMax),
   /** Price of one piece, or of one kilogram when `unit` is `kg`; VAT included, as shelf prices are. */
   priceCents: z.int().min(0).max(unitPriceCentsMax),
   unit: z.enum(units),

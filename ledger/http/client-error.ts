@@ -9,7 +9,13 @@ import { errorBody } from './respond.js';
  */
 export function answerUnparsableRequests(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return;
+    // As node's own handler: an answer only on a connection that has written nothing yet (a response
+    // under way must not get a second one spliced into it), and the connection closed either way.
+    const written = 'bytesWritten' in socket && typeof socket.bytesWritten === 'number' ? socket.bytesWritten : 0;
+    if (!socket.writable || written > 0) {
+      socket.destroy();
+      return;
+    }
     const error = err.code === 'HPE_HEADER_OVERFLOW'
       ? ledgerError('LEDGER_HEADERS_TOO_LARGE', `at most ${maxHeaderSize} bytes of request line and headers`)
       : ledgerError('LEDGER_BAD_JSON', 'malformed HTTP request');

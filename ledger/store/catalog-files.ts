@@ -37,7 +37,7 @@ export class CatalogFiles {
       this.cache.set(shopId, { ...cached, checkedAtMs: nowMs });
       return cached.catalog;
     }
-    const result = importCatalog(readFileSync(path), { shopId, format: 'json' });
+    const result = importCatalog(readFileSync(path), { shopId, format: 'json', installed: true });
     if (!result.ok) throw ledgerError('LEDGER_INTERNAL', `installed catalogue ${path} is invalid: ${result.issues[0]?.detail ?? ''}`);
     this.cache.set(shopId, { catalog: result.catalog, mtimeMs, checkedAtMs: nowMs });
     return result.catalog;

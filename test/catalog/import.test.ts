@@ -122,6 +122,18 @@ describe('catalogue import: broken files are refused whole, with line numbers', 
     expect(issues(result)).toEqual(expected);
   });
 
+  it('loads an installed catalogue an earlier version wrote, though a new import would refuse it', () => {
+    const product = { code: '3017620422003', kind: 'ean13', name: 'Riz', priceCents: 1, unit: 'piece', vatBasisPoints: 700, categories: [], labels: [], abvBasisPoints: 0, food: true, producer: { name: 'Ferme\tdu Bois' } };
+    for (const products of [[], [product]]) {
+      const bytes = Buffer.from(JSON.stringify({ format: 'caisse-catalog-v1', shopId, products }));
+      // The ledger reads what is installed beside it: a basket of that shop must not fail on it.
+      expect(importCatalog(bytes, { shopId, format: 'json', installed: true }).ok).toBe(true);
+      expect(importCatalog(bytes, { shopId, format: 'json' }).ok).toBe(false);
+    }
+    const refused = importCatalog(Buffer.from(JSON.stringify({ format: 'caisse-catalog-v1', shopId, products: [product] })), { shopId });
+    expect(issues(refused)).toEqual(['0 CATALOG_BAD_VAT', '0 CATALOG_BAD_FIELD']);
+  });
+
   it('takes a header of exactly 64 fields, the limit', () => {
     const wide = `${header}${',x'.repeat(64 - 13)}`;
     const result = importCatalog(csv(wide, `${good[0]!}${','.repeat(64 - 13)}`), { shopId });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,11 +24,15 @@ describe('what the system refused', () => {
       expect(missing?.code).toBe('SYSTEM_FILE_ERROR');
       expect(missing?.detail).toBe(`open ${join(dir, 'absent.json')}: no such file or directory (ENOENT)`);
       expect(systemErrorOf(caught(() => readFileSync(dir)))?.detail).toBe('read: is a directory (EISDIR)');
+      // A bad statement is a programmer's error: it keeps its stack trace.
       const db = new Database(join(dir, 'x.sqlite'));
-      const sqlite = systemErrorOf(caught(() => db.prepare('SELECT * FROM nowhere')));
+      expect(systemErrorOf(caught(() => db.prepare('SELECT * FROM nowhere')))).toBeUndefined();
       db.close();
-      expect(sqlite?.code).toBe('SYSTEM_FILE_ERROR');
-      expect(sqlite?.detail).toBe('SQLite SQLITE_ERROR: no such table: nowhere');
+      const readonly = Object.assign(new Database.SqliteError('attempt to write a readonly database', 'SQLITE_READONLY'), {});
+      expect(systemErrorOf(readonly)?.code).toBe('SYSTEM_FILE_ERROR');
+      // A rename names both files.
+      const renamed = systemErrorOf(caught(() => renameSync(join(dir, 'absent.tmp'), join(dir, 'target.json'))));
+      expect(renamed?.detail).toBe(`rename ${join(dir, 'absent.tmp')} -> ${join(dir, 'target.json')}: no such file or directory (ENOENT)`);
       const corrupt = Object.assign(new Database.SqliteError('database disk image is malformed', 'SQLITE_CORRUPT'), {});
       expect(systemErrorOf(corrupt)?.code).toBe('LEDGER_DATABASE_UNREADABLE');
     } finally {
@@ -46,8 +50,15 @@ describe('what the system refused', () => {
       second.listen(port, '127.0.0.1');
     });
     first.close();
-    expect(systemErrorOf(inUse)?.code).toBe('SYSTEM_NETWORK_ERROR');
-    expect(systemErrorOf(inUse)?.detail).toBe(`listen 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+    // The answer `ledger serve` gives for its own port, whoever listens.
+    expect(systemErrorOf(inUse)?.code).toBe('CLI_PORT_IN_USE');
+    expect(systemErrorOf(inUse)?.detail).toBe(`127.0.0.1:${port}`);
+    const unknownHost = await new Promise<unknown>((done) => {
+      const probe = createServer();
+      probe.once('error', done);
+      probe.listen(0, 'pas-un-hote.invalid');
+    });
+    expect(systemErrorOf(unknownHost)?.code).toBe('SYSTEM_NETWORK_ERROR');
     for (const other of [new Error('boom'), new TypeError('x is undefined'), 'a string', undefined, Object.assign(new Error('no call'), { code: 'ENOENT' })]) {
       expect(systemErrorOf(other)).toBeUndefined();
     }

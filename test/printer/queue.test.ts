@@ -195,8 +195,10 @@ describe('the reprint queue', () => {
     const text = encodeQueueState({ jobs: [job('a'), job('b'), job('c')], recent: [], reprintTotal: 4 });
     // A line of garbage in the middle and a torn one at the end: only they are lost.
     const lines = text.trimEnd().split('\n');
-    writeFileSync(join(dataDir, queueFileName), `${lines[0]}\n${lines[1]}\n\u0000garbage\n${lines[2]}\n${lines[3]}\n{"type":"job","id":"d"`);
+    const damaged = `${lines[0]}\n${lines[1]}\n\u0000garbage\n${lines[2]}\n${lines[3]}\n{"type":"job","id":"d"`;
+    writeFileSync(join(dataDir, queueFileName), damaged);
     const printer = await open(`tcp://127.0.0.1:${await deadPort()}`, dataDir);
+    expect(readFileSync(printer.corruptQueueFile ?? '', 'utf8')).toBe(damaged);
     expect(printer.queuedJobs.map((j) => j.id)).toEqual(['a', 'b', 'c']);
     expect(printer.corruptQueueFile).toMatch(/printer-queue\.jsonl\.corrupt-\d+$/);
     expect(printer.startupWarning?.detail).toMatch(/: 2 unreadable line\(s\) set aside, 3 job\(s\) kept$/);
