@@ -15,14 +15,22 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, opti
   } finally {
     closeSync(fd);
   }
+  moveIntoPlace(tmp, path, options.exclusive === true);
+}
+
+/**
+ * Puts a finished file in place under its final name, durably: a rename (or, `exclusive`, a hard link
+ * that fails if the target exists, where a rename would silently replace it), then an fsync of the
+ * directory so that the new name survives a crash. `from` is gone afterwards either way.
+ */
+export function moveIntoPlace(from: string, to: string, exclusive: boolean): void {
   try {
-    // A hard link fails if the target exists, where a rename would silently replace it.
-    if (options.exclusive) linkSync(tmp, path);
-    else renameSync(tmp, path);
+    if (exclusive) linkSync(from, to);
+    else renameSync(from, to);
   } finally {
-    rmSync(tmp, { force: true });
+    rmSync(from, { force: true });
   }
-  const dir = openSync(dirname(path), 'r');
+  const dir = openSync(dirname(to), 'r');
   try {
     fsyncSync(dir);
   } finally {

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { generateSigningKey, keyIdOf, type SigningKey } from '../domain/ed25519.js';
 import { readKeyFile, writeKeyFile } from '../domain/key-file.js';
-import { writeFileAtomic } from '../domain/atomic-file.js';
+import { moveIntoPlace, writeFileAtomic } from '../domain/atomic-file.js';
 import { limits } from '../domain/limits.js';
 import { signEntry } from '../domain/entry/sign.js';
 import type { EntryBody, KeyRegistration, KeyRole } from '../domain/entry/schema.js';
@@ -99,7 +100,11 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
   writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   writeFileAtomic(join(dir, homeFiles.config), `${JSON.stringify(config, null, 2)}\n`);
 
-  const store = SqliteStore.open(join(dir, homeFiles.database), { create: true });
+  // The database is built under a name of its own and put in place only once its genesis is
+  // committed: a killed init never leaves a database with an empty log that a server would serve.
+  const databasePath = join(dir, homeFiles.database);
+  const building = `${databasePath}.init-${randomBytes(4).toString('hex')}`;
+  const store = SqliteStore.open(building, { create: true });
   try {
     const nowMs = options.nowMs ?? Date.now();
     const ledger = new Ledger(store, keys.ledger, { origin: config.origin, clockWindowMs: config.clockWindowMs, nowMs: () => nowMs });
@@ -134,9 +139,17 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
       ...opens.map((body) => ({ entry: signEntry(body, [keys.operator]) })),
     ]);
     for (const o of outcomes) if (!o.ok) throw o.error;
-  } finally {
+    // Everything into the database file itself before it moves: the WAL does not move with it.
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (e) {
     store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
+    throw e;
   }
+  store.close();
+  assert.ok(!existsSync(`${building}-wal`) || statSync(`${building}-wal`).size === 0, 'the new database is whole in its file');
+  moveIntoPlace(building, databasePath, true);
+  rmSync(`${building}-wal`, { force: true });
   return { origin: config.origin, keys: roleKeys.map((role) => ({ role, keyId: keyIdOf(keys[role].publicKey), publicKey: Buffer.from(keys[role].publicKey).toString('base64') })) };
 }
 

@@ -114,6 +114,8 @@ describe('ledger init', () => {
     ]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Registre créé');
+    // The database was built aside and moved in whole once its genesis was committed: nothing else is left.
+    expect(readdirSync(dir).sort()).toEqual(['basket-reader.token', 'keys', 'ledger.json', 'ledger.sqlite']);
     const keysDir = join(dir, 'keys');
     const keyFiles = readdirSync(keysDir).filter((f) => f.endsWith('.key'));
     expect(keyFiles.sort()).toEqual(['committee.key', 'ledger.key', 'moneko.key', 'operator.key']);
