@@ -125,7 +125,10 @@ export function salvageQueueState(text: string): { state: QueueState; unreadable
     if (type === 'job') jobs.push(rest as QueuedJob);
     else recent.push(rest as RecentReceipt);
   });
-  return { state: { jobs, recent, reprintTotal }, unreadableLines };
+  // With its header lost, the count of reprints starts again from what the kept receipts record (it
+  // must never go down: the Z report shows it).
+  const recorded = recent.reduce((sum, r) => sum + r.reprints, 0);
+  return { state: { jobs, recent, reprintTotal: Math.max(reprintTotal, recorded) }, unreadableLines };
 }
 
 export interface LoadedQueue {

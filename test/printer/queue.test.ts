@@ -206,5 +206,8 @@ describe('the reprint queue', () => {
     // What was kept is the queue file now; the damaged one stays beside it as it was.
     expect(decodeQueueState(readFileSync(join(dataDir, queueFileName), 'utf8'))).toMatchObject({ reprintTotal: 4, jobs: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
     expect(salvageQueueState('not a queue\n').unreadableLines).toBe(1);
+    // A lost header: the reprint count is at least what the kept receipts record.
+    const recent = JSON.stringify({ type: 'recent', key: 'caisse-1:7', view: {}, printedAtMs: 1, reprints: 2 });
+    expect(salvageQueueState(`garbage\n${recent}\n`).state.reprintTotal).toBe(2);
   });
 });
