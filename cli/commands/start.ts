@@ -97,7 +97,7 @@ async function printLatestReceipts(ledger: Ledger, virtual: VirtualPrinter, dir:
       const outcome = await printer.printReceipt(view);
       io.err(
         outcome.result === 'printed'
-          ? `${io.lang === 'fr' ? 'Ticket imprimé' : 'Receipt printed'}: ${view.shopName}, n° ${view.ticketNumber}\n`
+          ? io.lang === 'fr' ? `Ticket imprimé : ${view.shopName}, n° ${view.ticketNumber}\n` : `Receipt printed: ${view.shopName}, no. ${view.ticketNumber}\n`
           : `${outcome.result}: ${'message' in outcome ? outcome.message : ''}\n`,
       );
     }

@@ -67,6 +67,7 @@ export class HttpJsonClient {
             chunks.push(chunk);
           });
           res.on('end', () => {
+            clearTimeout(deadline);
             const text = Buffer.concat(chunks).toString('utf8');
             let body: unknown = undefined;
             if ((res.headers['content-type'] ?? '').includes('json') && text.length > 0) {
@@ -82,6 +83,10 @@ export class HttpJsonClient {
         },
       );
       req.on('timeout', () => req.destroy(cliError('CLI_LEDGER_UNREACHABLE', `${url.host}: > ${timeoutMs} ms`)));
+      // The socket timeout above only measures silence: a server that drips a byte now and then would
+      // hold an audit forever. The whole answer has the same time.
+      const deadline = setTimeout(() => req.destroy(cliError('CLI_LEDGER_UNREACHABLE', `${url.host}: no whole answer within ${timeoutMs} ms`)), timeoutMs);
+      req.on('close', () => clearTimeout(deadline));
       req.on('error', (e: NodeJS.ErrnoException) => reject(e.name === 'CaisseError' ? e : cliError('CLI_LEDGER_UNREACHABLE', `${url.host}: ${e.code ?? e.message}`)));
       req.end(payload);
     });

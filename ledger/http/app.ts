@@ -34,6 +34,9 @@ export function createApp(options: AppOptions): express.Express {
   // Payments whose signatures are on the pool's threads join the next group commit rather than the one after.
   ledger.waitWhile(() => pool.backlog > 0);
   const app = express();
+  // The routes are exactly those of docs/API.md: /V1/HEALTH or /v1/health/ is another address (404).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.set('etag', false);
 

@@ -7,6 +7,9 @@ import { errorBody } from './respond.js';
  * and headers past node's limit) still gets a JSON answer with a stable code rather than Node's bare
  * 400 or 431. Its Accept-Language was never read: the answer is in French, the default.
  */
+/** llhttp's codes for a request line it cannot read: an unknown method, bytes an address cannot hold. */
+const badRequestLine = new Set(['HPE_INVALID_METHOD', 'HPE_INVALID_URL']);
+
 export function answerUnparsableRequests(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // As node's own handler: an answer only on a connection that has written nothing yet (a response
@@ -18,7 +21,9 @@ export function answerUnparsableRequests(server: Server): void {
     }
     const error = err.code === 'HPE_HEADER_OVERFLOW'
       ? ledgerError('LEDGER_HEADERS_TOO_LARGE', `at most ${maxHeaderSize} bytes of request line and headers`)
-      : ledgerError('LEDGER_BAD_JSON', 'malformed HTTP request');
+      : badRequestLine.has(err.code ?? '')
+        ? ledgerError('LEDGER_BAD_QUERY', 'malformed request line (method or address)')
+        : ledgerError('LEDGER_BAD_JSON', 'malformed HTTP request');
     const body = JSON.stringify(errorBody(error, 'fr'));
     socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });

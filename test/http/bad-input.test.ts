@@ -180,6 +180,19 @@ describe('malformed bodies', () => {
     expect(snapshot(d.store)).toEqual(before);
   });
 
+  it('an address that is not one of docs/API.md: another case, a trailing slash, a request line node cannot read', async () => {
+    for (const path of ['/V1/HEALTH', '/v1/health/', '/v1/Log/checkpoint', '/v1/accounts/']) {
+      const res = await send(serverUrl(), { path });
+      expect(res.status, path).toBe(404);
+      expect((res.json as { error: { code: string } }).error.code, path).toBe('LEDGER_NOT_FOUND');
+    }
+    for (const line of ['FOO /v1/health HTTP/1.1', 'GET /v1/log/entries/\u00ff HTTP/1.1']) {
+      const answer = await rawExchange(serverPort(), `${line}\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(answer, line).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer, line).toContain('"code":"LEDGER_BAD_QUERY"');
+    }
+  });
+
   it('no body at all (no Content-Length, no chunks), whatever the content type says', async () => {
     const before = snapshot(d.store);
     for (const type of ['application/json', 'text/plain']) {
