@@ -12,7 +12,7 @@ import { consistencyProof } from '../merkle/consistency.js';
 import { vkey } from '../formats/note.js';
 import { decodeBatch, decodeSubmission } from './decode.js';
 import { plainJsonBody } from './json-body.js';
-import { errorBody, queryIndex, requestLang, sendError } from './respond.js';
+import { errorBody, queryIndex, queryText, requestLang, sendError } from './respond.js';
 import { receiptPage } from './receipt-page.js';
 
 export interface AppOptions {
@@ -50,6 +50,17 @@ export function createApp(options: AppOptions): express.Express {
     if (!req.is('application/json')) return next(ledgerError('LEDGER_UNSUPPORTED_MEDIA_TYPE', `got ${req.headers['content-type'] ?? 'no content type'}`));
     next();
   };
+
+  // A path that is not valid percent-encoding is a bad address wherever it points (routes with a
+  // parameter would decode it and fail; the others would only answer 404).
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      return next(ledgerError('LEDGER_BAD_QUERY', 'malformed percent-encoding in the path'));
+    }
+    next();
+  });
 
   // Reads see what another process appended to the same directory since the last group commit.
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -116,7 +127,7 @@ export function createApp(options: AppOptions): express.Express {
 
   app.get('/v1/receipts/:index', (req, res) => {
     const index = queryIndex(req.params.index, 'index');
-    const h = typeof req.query.h === 'string' ? req.query.h : '';
+    const h = queryText(req.query.h, 'h');
     const receipt = ledger.receiptForIndex(index);
     const row = store.logAt(index);
     const matches = receipt !== undefined && row !== undefined && Buffer.from(receipt.leafHash, 'base64').toString('base64url') === h;
@@ -156,7 +167,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/v1/accounts', (req, res) => {
     // Paged by id so that the answer stays bounded however many households join: `next` is the
     // `after` of the following page, absent on the last one.
-    const after = typeof req.query.after === 'string' ? req.query.after : '';
+    const after = queryText(req.query.after, 'after');
     const limit = req.query.limit === undefined ? limits.accountsPageMax : queryIndex(req.query.limit, 'limit');
     if (limit < 1 || limit > limits.accountsPageMax) throw ledgerError('LEDGER_BAD_QUERY', `limit between 1 and ${limits.accountsPageMax}`);
     const page = store.accountsPage(after, limit + 1);
@@ -167,7 +178,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/v1/keys', (req, res) => {
     // The key registry as the log built it (public: every key was registered by a signed entry),
     // paged by key id like the accounts, so that an auditor over HTTP can compare it with its replay.
-    const after = typeof req.query.after === 'string' ? req.query.after : '';
+    const after = queryText(req.query.after, 'after');
     const limit = req.query.limit === undefined ? limits.keysPageMax : queryIndex(req.query.limit, 'limit');
     if (limit < 1 || limit > limits.keysPageMax) throw ledgerError('LEDGER_BAD_QUERY', `limit between 1 and ${limits.keysPageMax}`);
     const page = store.keysPage(after, limit + 1);

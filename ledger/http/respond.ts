@@ -25,3 +25,10 @@ export function queryIndex(value: unknown, name: string): number {
   if (!Number.isSafeInteger(n)) throw ledgerError('LEDGER_BAD_QUERY', `${name} too large`);
   return n;
 }
+
+/** An optional text query parameter: '' when absent, LEDGER_BAD_QUERY when given twice (an array). */
+export function queryText(value: unknown, name: string): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw ledgerError('LEDGER_BAD_QUERY', `${name} must be given once, as text`);
+  return value;
+}

@@ -590,6 +590,10 @@ describe('reads', () => {
     await expectRefused({ method: 'DELETE', path: `/v1/log/entries/0` }, 'LEDGER_NOT_FOUND');
     // A path parameter with broken percent-encoding is the client's fault, not a crash.
     for (const path of ['/v1/accounts/%E0%A4%A', '/v1/log/entries/%zz', '/v1/log/entries-by-id/%', '/v1/baskets/%zz']) await expectRefused({ path }, 'LEDGER_BAD_QUERY');
+    // And so is one anywhere else in the path, where no route would have decoded it.
+    for (const path of ['/v1/health%zz', '/v1/%zz', '/v1/nope%E0%A4%A']) await expectRefused({ path }, 'LEDGER_BAD_QUERY');
+    // A text parameter given twice is not silently read as absent.
+    for (const path of ['/v1/accounts?after=a&after=b&limit=1', '/v1/keys?after=a&after=b', '/v1/receipts/0?h=a&h=b']) await expectRefused({ path }, 'LEDGER_BAD_QUERY');
     await expectRefused({ method: 'PUT', path: '/v1/entries', body: JSON.stringify(toJson(d.nextPayment())), headers: { 'content-type': 'application/json' } }, 'LEDGER_NOT_FOUND');
   });
 
