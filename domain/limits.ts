@@ -27,6 +27,13 @@ export const limits = {
    * they share its transaction and fsync rather than each paying one: a bound on the latency it adds.
    */
   groupWaitMsMax: 2,
+  /**
+   * Longest a request may take to arrive, headers and body: a till on a slow link sends a full batch
+   * well within it, and a client that drips its bytes does not hold a connection for ever.
+   */
+  requestMsMax: 60_000,
+  /** Longest the request line and headers may take to arrive. */
+  headersMsMax: 20_000,
   /** Entries waiting for a group commit; past this the ledger answers LEDGER_OVERLOADED. */
   queueEntriesMax: 50_000,
   /** Entries returned by one GET /v1/log/entries range request. */

@@ -8,6 +8,7 @@ export const ledgerErrors = defineErrors({
   LEDGER_BAD_JSON: { status: 400, fr: 'Corps de requête JSON illisible', en: 'Request body is not valid JSON' },
   LEDGER_BODY_TOO_LARGE: { status: 413, fr: 'Corps de requête trop volumineux', en: 'Request body too large' },
   LEDGER_HEADERS_TOO_LARGE: { status: 431, fr: 'Adresse ou en-têtes de requête trop longs', en: 'Request line or headers too large' },
+  LEDGER_REQUEST_TIMEOUT: { status: 408, fr: 'Requête arrivée trop lentement : connexion fermée', en: 'The request took too long to arrive: connection closed' },
   LEDGER_UNSUPPORTED_MEDIA_TYPE: { status: 415, fr: 'Le corps doit être du JSON (application/json)', en: 'Body must be JSON (application/json)' },
   LEDGER_INVALID_ENTRY: { status: 400, fr: 'Écriture mal formée', en: 'Malformed entry' },
   LEDGER_UNSAFE_INTEGER: { status: 400, fr: 'Nombre non entier ou au-delà de 2^53', en: 'Number is not an integer or is past 2^53' },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { generateSigningKey, keyIdOf, type SigningKey } from '../domain/ed25519.js';
 import { readKeyFile, writeKeyFile } from '../domain/key-file.js';
 import { moveIntoPlace, writeFileAtomic } from '../domain/atomic-file.js';
+import { parseJsonWithoutRepeats } from '../domain/json-duplicate-keys.js';
 import { limits } from '../domain/limits.js';
 import { signEntry } from '../domain/entry/sign.js';
 import type { EntryBody, KeyRegistration, KeyRole } from '../domain/entry/schema.js';
@@ -65,7 +66,7 @@ export function readConfig(dir: string): LedgerHomeConfig {
   if (!existsSync(path)) throw ledgerError('LEDGER_NO_LEDGER', dir);
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = parseJsonWithoutRepeats(readFileSync(path, 'utf8'));
   } catch (e) {
     throw ledgerError('LEDGER_CONFIG_INVALID', `${path}: ${(e as Error).message}`);
   }

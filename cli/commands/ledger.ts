@@ -11,7 +11,7 @@ import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import type { Ledger } from '../../ledger/core/ledger.js';
 import { cliError } from '../errors.js';
 import { originSchema } from '../../domain/entry/schema.js';
-import { answerUnparsableRequests } from '../../ledger/http/client-error.js';
+import { createLedgerServer } from '../../ledger/http/server.js';
 
 
 export const ledgerInit: Command = {
@@ -60,10 +60,14 @@ export async function serveLedger(dir: string, options: { port: number; host: st
   const pool = new VerifierPool(options.threads);
   const token = readBasketToken(dir);
   const app = createApp({ ledger: opened.ledger, pool, ledgerPublicKey: opened.ledgerKey.publicKey, ...(token ? { basketReaderToken: token } : {}) });
-  let server: Server;
+  const server = createLedgerServer(app);
   try {
-    server = await new Promise<Server>((done, fail) => {
-      const s = app.listen(options.port, options.host, (err?: Error) => (err ? fail(err) : done(s)));
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(options.port, options.host, () => {
+        server.off('error', fail);
+        done();
+      });
     });
   } catch (e) {
     await pool.close();
@@ -71,8 +75,6 @@ export async function serveLedger(dir: string, options: { port: number; host: st
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw cliError('CLI_PORT_IN_USE', `${options.host}:${options.port}`);
     throw e;
   }
-  answerUnparsableRequests(server);
-  server.keepAliveTimeout = 30_000;
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {

@@ -1,3 +1,4 @@
+import { parseJsonWithoutRepeats } from '../json-duplicate-keys.js';
 import { parseCode } from './barcode.js';
 import { catalogFromProducts, type Catalog } from './catalog.js';
 import { parseCsv, type CsvDelimiter } from './csv.js';
@@ -149,7 +150,7 @@ function newImportIssues(products: readonly Product[]): CatalogIssue[] {
 function importJson(text: string, shopId: string): { ok: true; catalog: Catalog } | { ok: false; issues: CatalogIssue[] } {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonWithoutRepeats(text);
   } catch (error) {
     return { ok: false, issues: [{ line: 0, code: 'CATALOG_BAD_FORMAT', detail: `not JSON: ${(error as Error).message}` }] };
   }

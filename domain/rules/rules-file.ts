@@ -1,5 +1,6 @@
 import { readFileBounded } from '../catalog/catalog-file.js';
 import { CaisseError } from '../error-spec.js';
+import { parseJsonWithoutRepeats } from '../json-duplicate-keys.js';
 import { rulesFail } from './errors.js';
 import { rulesBytesMax } from './limits.js';
 import { parseRulesDocument } from './compile.js';
@@ -20,7 +21,7 @@ export async function readRulesJson(path: string): Promise<unknown> {
     throw error;
   }
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return parseJsonWithoutRepeats(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
     throw rulesFail('RULES_UNREADABLE', `${path}: not UTF-8 JSON (${(error as Error).message})`);
   }

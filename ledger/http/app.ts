@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { signingMessageOfBodyBytes } from '../../domain/entry/sign.js';
+import { CaisseError } from '../../domain/error-spec.js';
 import { canonicalJson } from '../../domain/jcs.js';
 import { limits } from '../../domain/limits.js';
 import { ledgerError } from '../errors.js';
@@ -11,7 +12,7 @@ import { inclusionProof } from '../merkle/inclusion.js';
 import { consistencyProof } from '../merkle/consistency.js';
 import { vkey } from '../formats/note.js';
 import { decodeBatch, decodeSubmission } from './decode.js';
-import { plainJsonBody } from './json-body.js';
+import { plainJsonBody, refuseOversizeBody, verifyBodyText } from './json-body.js';
 import { errorBody, queryIndex, queryText, requestLang, sendError } from './respond.js';
 import { receiptPage } from './receipt-page.js';
 
@@ -40,7 +41,7 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const json = (limitBytes: number) => express.json({ limit: limitBytes, strict: true, type: () => true });
+  const json = (limitBytes: number) => express.json({ limit: limitBytes, strict: true, type: () => true, verify: verifyBodyText });
   const requireJson = (req: Request, _res: Response, next: NextFunction) => {
     // The exact header every till sends is accepted without parsing it (type-is costs a few percent of
     // a payment's time); anything else goes through req.is as before.
@@ -141,14 +142,14 @@ export function createApp(options: AppOptions): express.Express {
     }
   });
 
-  app.post('/v1/entries', requireJson, plainJsonBody(limits.bodyBytesMax), json(limits.bodyBytesMax), async (req, res) => {
+  app.post('/v1/entries', refuseOversizeBody(limits.bodyBytesMax), requireJson, plainJsonBody(limits.bodyBytesMax), json(limits.bodyBytesMax), async (req, res) => {
     const [outcome] = await submitVerified(ledger, pool, [decodeSubmission(req.body)], 'recheck');
     if (outcome === undefined) throw ledgerError('LEDGER_INTERNAL');
     if (!outcome.ok) throw outcome.error;
     res.status(outcome.receipt.replayed ? 200 : 201).json(outcome.receipt);
   });
 
-  app.post('/v1/entries/batch', requireJson, plainJsonBody(limits.batchBodyBytesMax), json(limits.batchBodyBytesMax), async (req, res) => {
+  app.post('/v1/entries/batch', refuseOversizeBody(limits.batchBodyBytesMax), requireJson, plainJsonBody(limits.batchBodyBytesMax), json(limits.batchBodyBytesMax), async (req, res) => {
     const raw = decodeBatch(req.body);
     const lang = requestLang(req);
     const decoded = raw.map((item, i): Submission | Outcome => {
@@ -248,7 +249,11 @@ export function createApp(options: AppOptions): express.Express {
 
   app.use((_req: Request, _res: Response, next: NextFunction) => next(ledgerError('LEDGER_NOT_FOUND', 'no such route')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    sendError(req, res, err instanceof URIError ? ledgerError('LEDGER_BAD_QUERY', 'malformed percent-encoding in the path') : (bodyParserError(err) ?? err));
+    // Refused before its body was read (too large, not JSON, no such route): the connection is closed
+    // after the answer rather than kept, which would mean reading and dropping all the rest first.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    const error = err instanceof URIError ? ledgerError('LEDGER_BAD_QUERY', 'malformed percent-encoding in the path') : err instanceof CaisseError ? err : (bodyParserError(err) ?? err);
+    sendError(req, res, error);
   });
   return app;
 }

@@ -19,12 +19,16 @@ export function answerUnparsableRequests(server: Server): void {
       socket.destroy();
       return;
     }
-    const error = err.code === 'HPE_HEADER_OVERFLOW'
-      ? ledgerError('LEDGER_HEADERS_TOO_LARGE', `at most ${maxHeaderSize} bytes of request line and headers`)
-      : badRequestLine.has(err.code ?? '')
-        ? ledgerError('LEDGER_BAD_QUERY', 'malformed request line (method or address)')
-        : ledgerError('LEDGER_BAD_JSON', 'malformed HTTP request');
+    const error = clientErrorOf(err.code);
     const body = JSON.stringify(errorBody(error, 'fr'));
     socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
+}
+
+function clientErrorOf(code: string | undefined) {
+  if (code === 'HPE_HEADER_OVERFLOW') return ledgerError('LEDGER_HEADERS_TOO_LARGE', `at most ${maxHeaderSize} bytes of request line and headers`);
+  // node's requestTimeout or headersTimeout ran out (createLedgerServer sets both).
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return ledgerError('LEDGER_REQUEST_TIMEOUT', 'the request did not arrive in time');
+  if (badRequestLine.has(code ?? '')) return ledgerError('LEDGER_BAD_QUERY', 'malformed request line (method or address)');
+  return ledgerError('LEDGER_BAD_JSON', 'malformed HTTP request');
 }

@@ -233,6 +233,8 @@ describe('ledger init', () => {
     expect(config.trim().split('\n')).toHaveLength(1);
     const wrongType = await damaged('ledger-config-type', (dir) => writeFileSync(join(dir, 'ledger.json'), '{"origin": 42, "clockWindowMs": 300000}'));
     expect(wrongType).toMatch(/^Erreur LEDGER_CONFIG_INVALID : .*ledger\.json: origin /);
+    const twice = await damaged('ledger-config-twice', (dir) => writeFileSync(join(dir, 'ledger.json'), '{"origin": "caisse.example/a", "clockWindowMs": 300000, "origin": "caisse.example/b"}'));
+    expect(twice).toMatch(/^Erreur LEDGER_CONFIG_INVALID : .*ledger\.json: a name given twice in one object: origin/);
     const database = await damaged('ledger-database-garbage', (dir) => {
       for (const suffix of ['-wal', '-shm']) rmSync(join(dir, `ledger.sqlite${suffix}`), { force: true });
       writeFileSync(join(dir, 'ledger.sqlite'), Buffer.alloc(8192, 0x5a));

@@ -94,6 +94,7 @@ describe('docs/API.md', () => {
       expect(apiDoc, name).toMatch(new RegExp(`\\(\`${name}\`\\) \\| ${grouped(limits[name])} \\|`));
     }
     expect(apiDoc).toContain(`(\`jsonDepthMax\`) | ${limits.jsonDepthMax} levels |`);
+    for (const name of ['headersMsMax', 'requestMsMax'] as const) expect(apiDoc, name).toContain(`(\`${name}\`) | ${grouped(limits[name])} ms |`);
   });
 
   it('names only catalogued error codes', () => {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import type { EntryBody } from '../../domain/entry/schema.js';
 import type { Outcome, Submission } from '../../ledger/core/ledger.js';
 import { VerifierPool } from '../../ledger/crypto/verifier-pool.js';
 import { createApp } from '../../ledger/http/app.js';
-import { answerUnparsableRequests } from '../../ledger/http/client-error.js';
+import { createLedgerServer, type ServerLimits } from '../../ledger/http/server.js';
 import { initLedger, openLedger, readRoleKey, type OpenedLedger } from '../../ledger/home.js';
 import { localPort } from '../../cli/demo/port.js';
 import { Random } from '../../cli/demo/random.js';
@@ -123,7 +122,7 @@ export class DemoLedger {
    * Serves this ledger's API on 127.0.0.1 on a free port, with inline signature verification, or with
    * `threads` verifier threads running the compiled worker (dist/, built by `npm test`), as served.
    */
-  async listen(options: { basketReaderToken?: string; threads?: number } = {}): Promise<TestServer> {
+  async listen(options: { basketReaderToken?: string; threads?: number; serverLimits?: ServerLimits } = {}): Promise<TestServer> {
     const pool = new VerifierPool(options.threads ?? 0, compiledVerifyWorker);
     const app = createApp({
       ledger: this.ledger,
@@ -131,11 +130,13 @@ export class DemoLedger {
       ledgerPublicKey: this.opened.ledgerKey.publicKey,
       ...(options.basketReaderToken !== undefined ? { basketReaderToken: options.basketReaderToken } : {}),
     });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+    // As `caisse ledger serve` sets it up: bounded request times, and requests node cannot parse
+    // answered with a code too.
+    const server = createLedgerServer(app, options.serverLimits);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
     });
-    // As `caisse ledger serve` sets it up: requests node cannot parse are answered with a code too.
-    answerUnparsableRequests(server);
     const port = (server.address() as AddressInfo).port;
     return {
       port,

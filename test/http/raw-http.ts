@@ -72,14 +72,15 @@ export function postText(baseUrl: string, path: string, text: string | Buffer, h
 /**
  * Writes raw bytes on a fresh TCP connection and collects whatever comes back until the server closes
  * the connection or `timeoutMs` passes. For requests that no HTTP client would send (a body shorter
- * than its Content-Length, then the client's half of the connection closed).
+ * than its Content-Length, then the client's half of the connection closed). With `halfClose` false the
+ * client's half stays open, as a client still meaning to send the rest would keep it.
  */
-export function rawExchange(port: number, bytes: string, timeoutMs = 3000): Promise<string> {
+export function rawExchange(port: number, bytes: string, timeoutMs = 3000, halfClose = true): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    socket.on('connect', () => socket.end(bytes));
+    socket.on('connect', () => (halfClose ? socket.end(bytes) : socket.write(bytes)));
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', (e) => {
       clearTimeout(timer);

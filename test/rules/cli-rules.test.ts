@@ -42,6 +42,10 @@ describe('caisse rules check / keygen / sign', () => {
     const notJson = join(dir, 'not.json');
     writeFileSync(notJson, '{ nope');
     await expect(cmd('check').run(args({}, [notJson]), fakeIo(dir))).rejects.toMatchObject({ code: 'RULES_UNREADABLE' });
+    // A name given twice: the committee reading the file and the program reading it could see two documents.
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, '{"version": "a", "territory": "t", "version": "b"}');
+    await expect(cmd('check').run(args({}, [twice]), fakeIo(dir))).rejects.toMatchObject({ code: 'RULES_UNREADABLE', detail: expect.stringContaining('a name given twice in one object: version') });
   });
 
   it('creates a key, signs, and checks the signature', async () => {
