@@ -15,6 +15,7 @@ import { Ledger } from './core/ledger.js';
 import { CatalogFiles } from './store/catalog-files.js';
 import { ledgerError } from './errors.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { parseVkey, vkey, type NoteVerifier } from './formats/note.js';
 import { makeDirectories } from '../domain/make-directories.js';
 
 /**
@@ -29,6 +30,8 @@ import { makeDirectories } from '../domain/make-directories.js';
 export const homeFiles = {
   database: 'ledger.sqlite',
   config: 'ledger.json',
+  /** The log's note verifier key (public): what `ledger verify --data` checks checkpoints with. */
+  verifierKey: 'ledger.vkey',
   keys: 'keys',
   basketToken: 'basket-reader.token',
   catalogs: 'catalogs',
@@ -78,8 +81,31 @@ export function readConfig(dir: string): LedgerHomeConfig {
   return parsed.data;
 }
 
+/**
+ * The key a local audit checks the checkpoints with, without the ledger's secret: ledger.vkey, written
+ * by `ledger init`, or for a ledger made before it the public half of keys/ledger.key (readable by its
+ * owner only). Throws an Error saying which, and that --vkey pins it otherwise.
+ */
+export function readVerifierKey(dir: string): NoteVerifier {
+  const vkeyPath = join(dir, homeFiles.verifierKey);
+  if (existsSync(vkeyPath)) {
+    try {
+      return parseVkey(readFileSync(vkeyPath, 'utf8').trim());
+    } catch (e) {
+      throw new Error(`${vkeyPath}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return { name: readConfig(dir).origin, publicKey: readKeyFile(keyPath(dir, 'ledger')).publicKey };
+  } catch (e) {
+    throw new Error(`neither ${vkeyPath} nor the ledger key can be read (${(e as Error).message}): give the log's key with --vkey (GET /v1/log/key answers it)`);
+  }
+}
+
 export interface InitResult {
   readonly origin: string;
+  /** The log's verifier key, for auditors to pin (`ledger verify --vkey`); also in ledger.vkey. */
+  readonly vkey: string;
   readonly keys: { readonly role: RoleKey; readonly keyId: string; readonly publicKey: string }[];
 }
 
@@ -100,6 +126,8 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
   for (const role of roleKeys) writeKeyFile(keyPath(dir, role), keys[role]);
   writeFileAtomic(join(dir, homeFiles.basketToken), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   writeFileAtomic(join(dir, homeFiles.config), `${JSON.stringify(config, null, 2)}\n`);
+  const verifierKey = vkey(config.origin, keys.ledger.publicKey);
+  writeFileAtomic(join(dir, homeFiles.verifierKey), `${verifierKey}\n`);
 
   // The database is built under a name of its own and put in place only once its genesis is
   // committed: a killed init never leaves a database with an empty log that a server would serve.
@@ -151,7 +179,7 @@ export function initLedger(dir: string, options: { origin?: string; clockWindowM
   assert.ok(!existsSync(`${building}-wal`) || statSync(`${building}-wal`).size === 0, 'the new database is whole in its file');
   moveIntoPlace(building, databasePath, true);
   rmSync(`${building}-wal`, { force: true });
-  return { origin: config.origin, keys: roleKeys.map((role) => ({ role, keyId: keyIdOf(keys[role].publicKey), publicKey: Buffer.from(keys[role].publicKey).toString('base64') })) };
+  return { origin: config.origin, vkey: verifierKey, keys: roleKeys.map((role) => ({ role, keyId: keyIdOf(keys[role].publicKey), publicKey: Buffer.from(keys[role].publicKey).toString('base64') })) };
 }
 
 export interface OpenedLedger {

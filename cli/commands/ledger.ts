@@ -40,8 +40,13 @@ export const ledgerInit: Command = {
     const clockWindowMs = optInt(args, 'clock-window-ms');
     const result = initLedger(dir, { ...(origin === undefined ? {} : { origin }), ...(clockWindowMs === undefined ? {} : { clockWindowMs }) });
     const fr = io.lang === 'fr';
-    io.out(`${fr ? 'Registre créé dans' : 'Ledger created in'} ${dir}\n${fr ? 'Origine' : 'Origin'} : ${result.origin}\n`);
+    io.out(`${fr ? 'Registre créé dans' : 'Ledger created in'} ${dir}\n${fr ? 'Origine :' : 'Origin:'} ${result.origin}\n`);
     for (const k of result.keys) io.out(`  ${k.role.padEnd(10)} ${k.keyId}  ${k.publicKey}\n`);
+    io.out(
+      fr
+        ? `Clé de vérification du journal (à publier : les vérificateurs la fixent avec ledger verify --vkey ; aussi dans ledger.vkey) :\n  ${result.vkey}\n`
+        : `The log's verifier key (publish it: auditors pin it with ledger verify --vkey; also in ledger.vkey):\n  ${result.vkey}\n`,
+    );
     io.out(fr ? 'Les clés secrètes sont dans keys/ (lisibles par vous seul) ; elles ne sont jamais affichées.\n' : 'Secret keys are in keys/ (readable by you only); they are never printed.\n');
     return 0;
   },

@@ -63,7 +63,7 @@ export interface AuditReport {
 export async function audit(target: AuditTarget, options: AuditOptions = {}): Promise<AuditReport> {
   const startedMs = performance.now();
   const pinned: NoteVerifier | undefined = options.vkey === undefined ? undefined : parseVkeyOption(options.vkey);
-  const source: AuditSource = 'data' in target ? openLocalSource(target.data, pinned ? { verifier: pinned } : {}) : openHttpSource(target.url, options.vkey ? { vkey: options.vkey } : {});
+  const source: AuditSource = 'data' in target ? openLocalSource(target.data, { ...(pinned ? { verifier: pinned } : {}), ...(options.tempDir !== undefined ? { tempDir: options.tempDir } : {}) }) : openHttpSource(target.url, options.vkey ? { vkey: options.vkey } : {});
   const threads = Math.min(options.threads ?? cpus().length, auditLimits.threadsMax);
   const pool = new VerifierPool(threads, undefined, streamingTasksPerThread);
   // The pool's threads do not keep the process alive (they are unref'd): while the main thread only

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { homeFiles, keyPath, readConfig } from '../home.js';
-import { readKeyFile } from '../../domain/key-file.js';
+import { homeFiles, readConfig, readVerifierKey } from '../home.js';
 import type { NoteVerifier } from '../formats/note.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { openReadOnlyStore, type ReadOnlyStore } from '../store/read-only-open.js';
 import { auditFailure } from './failure.js';
 import { auditLimits } from './limits.js';
 import { lookedUpFromLeaf } from './lookup.js';
@@ -14,17 +13,18 @@ import type { AuditSource, SourceRow, StoredState } from './source.js';
  * the audit sees one snapshot (leaves, checkpoints, nodes and balances at the same tree size) even
  * while the ledger keeps serving and appending.
  */
-export function openLocalSource(dir: string, options: { verifier?: NoteVerifier } = {}): AuditSource {
-  const config = readConfig(dir);
+export function openLocalSource(dir: string, options: { verifier?: NoteVerifier; tempDir?: string } = {}): AuditSource {
+  readConfig(dir);
   let verifier: NoteVerifier;
-  let store: SqliteStore;
+  let opened: ReadOnlyStore;
   try {
-    verifier = options.verifier ?? { name: config.origin, publicKey: readKeyFile(keyPath(dir, 'ledger')).publicKey };
-    store = SqliteStore.open(join(dir, homeFiles.database), { readonly: true });
+    verifier = options.verifier ?? readVerifierKey(dir);
+    opened = openReadOnlyStore(join(dir, homeFiles.database), options.tempDir);
   } catch (e) {
     // A missing or unreadable key file or database is bad input, answered with a code.
     throw auditFailure('AUDIT_SOURCE_UNAVAILABLE', {}, `${dir}: ${(e as Error).message}`);
   }
+  const store = opened.store;
   // WAL readers keep the snapshot of their first read until the transaction ends.
   store.db.exec('BEGIN');
   return {
@@ -65,7 +65,7 @@ export function openLocalSource(dir: string, options: { verifier?: NoteVerifier 
     storedSize: () => store.size(),
     async close() {
       if (store.db.inTransaction) store.db.exec('ROLLBACK');
-      store.close();
+      opened.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { failure } from './fixture.js';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { auditLimits } from '../../ledger/audit/limits.js';
 import { leafHash } from '../../ledger/merkle/rfc6962.js';
 import { homeFiles, openLedger } from '../../ledger/home.js';
 import { signCheckpoint } from '../../ledger/formats/checkpoint.js';
+import { vkey } from '../../ledger/formats/note.js';
 import { signEntry } from '../../domain/entry/sign.js';
 import { paymentBody, transferBody } from '../../domain/entry/build.js';
 import { line } from '../ledger/harness.js';
@@ -198,6 +200,8 @@ describe('audit of a local ledger', () => {
     });
     const configPath = join(h.dir, homeFiles.config);
     writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), origin }));
+    // And the verifier key beside it, which names the log too.
+    writeFileSync(join(h.dir, homeFiles.verifierKey), `${vkey(origin, h.ledgerKey.publicKey)}\n`);
     const e = await failure(audit({ data: h.dir }, { threads: 0 }));
     expect(e.code).toBe('AUDIT_CHECKPOINT_INVALID');
     expect(e.detail).toContain(origin);
@@ -326,3 +330,68 @@ describe('audit of a local ledger', () => {
     expect(existsSync(join(h.dir, 'ledger.sqlite'))).toBe(false);
   });
 });
+
+describe('an auditor’s copy of a ledger', () => {
+  /** Copies what an auditor is given of a served ledger (no keys): the database with its WAL, taken live. */
+  function auditorCopy(h: AuditFixture['h'], files: readonly string[]): string {
+    const copy = mkdtempSync(join(tmpdir(), 'caisse-audit-copy-'));
+    extraDirs.push(copy);
+    for (const file of files) cpSync(join(h.dir, file), join(copy, file));
+    return copy;
+  }
+
+  it('needs no secret key: ledger.vkey, or the key pinned with --vkey; without either, says so', async () => {
+    fixture = await buildFixture(2);
+    const { h } = fixture;
+    const withVkey = auditorCopy(h, [homeFiles.config, homeFiles.database, `${homeFiles.database}-wal`, homeFiles.verifierKey]);
+    expect((await audit({ data: withVkey }, { threads: 0 })).entries).toBe(h.ledger.treeSize());
+    const bare = auditorCopy(h, [homeFiles.config, homeFiles.database, `${homeFiles.database}-wal`]);
+    const e = await failure(audit({ data: bare }, { threads: 0 }));
+    expect(e.code).toBe('AUDIT_SOURCE_UNAVAILABLE');
+    expect(e.detail).toContain('--vkey');
+    const pinned = readFileSync(join(h.dir, homeFiles.verifierKey), 'utf8').trim();
+    expect((await audit({ data: bare }, { threads: 0, vkey: pinned })).entries).toBe(h.ledger.treeSize());
+  });
+
+  it('reads a copy in a place it cannot write (its WAL and no -shm: SQLite cannot open it there) through a copy of its own', async () => {
+    fixture = await buildFixture(3);
+    const { h } = fixture;
+    const copy = auditorCopy(h, [homeFiles.config, homeFiles.database, `${homeFiles.database}-wal`, homeFiles.verifierKey]);
+    // The entries of the last commits are in the WAL only: reading the database file alone would miss them.
+    expect(statSync(join(copy, `${homeFiles.database}-wal`)).size).toBeGreaterThan(0);
+    const temp = mkdtempSync(join(tmpdir(), 'caisse-audit-temp-'));
+    extraDirs.push(temp);
+    const readOnly = makeReadOnly(copy);
+    try {
+      const report = await audit({ data: readOnly.dir }, { threads: 0, tempDir: temp });
+      expect(report.entries).toBe(h.ledger.treeSize());
+      expect(readdirSync(readOnly.dir).sort()).toEqual([homeFiles.config, homeFiles.database, `${homeFiles.database}-wal`, homeFiles.verifierKey].sort());
+      // The private copy is gone with the audit.
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      readOnly.undo();
+    }
+  });
+});
+
+/**
+ * Makes a directory read-only for this process: a read-only bind mount of it when running as root
+ * (which file modes do not stop), its modes otherwise.
+ */
+function makeReadOnly(dir: string): { dir: string; undo(): void } {
+  if (process.getuid?.() === 0) {
+    const mountPoint = mkdtempSync(join(tmpdir(), 'caisse-audit-ro-'));
+    execFileSync('mount', ['--bind', dir, mountPoint]);
+    execFileSync('mount', ['-o', 'remount,ro,bind', mountPoint]);
+    return {
+      dir: mountPoint,
+      undo() {
+        execFileSync('umount', [mountPoint]);
+        rmSync(mountPoint, { recursive: true, force: true });
+      },
+    };
+  }
+  for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o444);
+  chmodSync(dir, 0o555);
+  return { dir, undo: () => chmodSync(dir, 0o755) };
+}

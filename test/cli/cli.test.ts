@@ -115,7 +115,12 @@ describe('ledger init', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Registre créé');
     // The database was built aside and moved in whole once its genesis was committed: nothing else is left.
-    expect(readdirSync(dir).sort()).toEqual(['basket-reader.token', 'keys', 'ledger.json', 'ledger.sqlite']);
+    expect(readdirSync(dir).sort()).toEqual(['basket-reader.token', 'keys', 'ledger.json', 'ledger.sqlite', 'ledger.vkey']);
+    // The log's verifier key is public: printed, and in a file anyone may read, for auditors to pin.
+    const verifierKey = readFileSync(join(dir, 'ledger.vkey'), 'utf8').trim();
+    expect(verifierKey).toMatch(/^cca44\.caisse\.local\/ledger\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/);
+    expect(first.stdout).toContain(`\n  ${verifierKey}\n`);
+    expect(english.stdout).toContain(`The log's verifier key`);
     const keysDir = join(dir, 'keys');
     const keyFiles = readdirSync(keysDir).filter((f) => f.endsWith('.key'));
     expect(keyFiles.sort()).toEqual(['committee.key', 'ledger.key', 'moneko.key', 'operator.key']);
