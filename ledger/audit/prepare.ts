@@ -170,7 +170,12 @@ export function prepareChunk(
   for (const row of rows) {
     const index = start + read.length;
     if (row.index !== index) {
-      failure = auditFailure('AUDIT_LOG_TRUNCATED', { index }, `the next stored leaf has index ${row.index}`);
+      // Past it, and in order: the leaf at `index` is missing. Otherwise the source answers leaves out
+      // of order or twice.
+      failure =
+        row.index > index && inIndexOrder(rows)
+          ? auditFailure('AUDIT_LOG_TRUNCATED', { index }, `no leaf at index ${index}: the next stored leaf has index ${row.index}`)
+          : auditFailure('AUDIT_INDEX_MISMATCH', { index }, `the source gave the leaf of index ${row.index} where the one of index ${index} was due (out of order, or twice)`);
       break;
     }
     const leaf = Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength);
@@ -233,4 +238,9 @@ function learnKey(resolver: KeyResolver, registration: unknown): void {
   const key = new Uint8Array(publicKeyBytes);
   key.set(Buffer.from(publicKey, 'base64').subarray(0, publicKeyBytes));
   resolver.set(keyId, key);
+}
+
+/** Whether the rows' indices strictly increase (a source's chunk with a gap still does). */
+function inIndexOrder(rows: readonly SourceRow[]): boolean {
+  return rows.every((row, i) => i === 0 || row.index > (rows[i - 1]?.index ?? -1));
 }

@@ -171,6 +171,38 @@ describe('audit over HTTP (--url)', () => {
     expect(endless.detail).toContain('more accounts');
   });
 
+  it('names a served log whose leaves come out of order, twice, or with one missing', async () => {
+    fixture = await buildFixture();
+    const f = fixture;
+    const real = createApp({ ledger: f.h.ledger, pool: new VerifierPool(0), ledgerPublicKey: f.h.ledgerKey.publicKey });
+    const serving = async (reorder: (rows: { index: number; entryId: string; leaf: string }[]) => unknown[]) => {
+      const front = express();
+      front.get('/v1/log/entries', (req, res) => {
+        const rows = f.h.store.logRange(Number(req.query.start), Number(req.query.end)).map((r) => ({ index: r.index, entryId: r.entryId, leaf: Buffer.from(r.leaf).toString('base64') }));
+        res.json({ entries: reorder(rows) });
+      });
+      front.use(real);
+      const s = await new Promise<Server>((done) => {
+        const listening = front.listen(0, '127.0.0.1', () => done(listening));
+      });
+      try {
+        return await failure(audit({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` }, { threads: 0 }));
+      } finally {
+        s.closeAllConnections();
+        await new Promise<void>((done) => s.close(() => done()));
+      }
+    };
+    const swapped = await serving((rows) => [rows[1], rows[0], ...rows.slice(2)]);
+    expect(swapped.code).toBe('AUDIT_INDEX_MISMATCH');
+    expect(swapped.index).toBe(0);
+    const twice = await serving((rows) => [rows[0], rows[1], rows[1], ...rows.slice(2)]);
+    expect(twice.code).toBe('AUDIT_INDEX_MISMATCH');
+    expect(twice.index).toBe(2);
+    const missing = await serving((rows) => [...rows.slice(0, 3), ...rows.slice(4)]);
+    expect(missing.code).toBe('AUDIT_LOG_TRUNCATED');
+    expect(missing.index).toBe(3);
+  });
+
   it('refuses a server whose checkpoints another key signs than the pinned one', async () => {
     fixture = await buildFixture(1);
     const url = await serve(fixture);
