@@ -28,32 +28,42 @@ export function parseJsonWithoutRepeats(text: string): unknown {
 
 /**
  * Where the first repeated name of a text JSON.parse accepted (as `value`) is, as a dotted path
- * (`entry.body.amountCents`), or undefined when every object names each key once.
+ * (`entry.body.amountCents`), or undefined when every object names each key once. Linear in the
+ * text's length, at any depth: a batch whose other entry nests too deep (refused on its own) must not
+ * carry a repeated name past the check.
  */
 export function repeatedKeyPath(text: string, value: unknown): string | undefined {
   const keys = keyCount(value, 0);
-  // Deeper than any of our formats: not counted; the caller refuses the nesting itself.
-  if (keys === tooDeep) return undefined;
-  if (colonsOutsideStrings(text) === keys) return undefined;
-  return firstRepeatedKey(text) ?? '(unknown)';
+  if (keys !== tooDeep && colonsOutsideStrings(text) === keys) return undefined;
+  // Deeper than the count looks, or a repeat: the text is read again, name by name.
+  const path = firstRepeatedKey(text);
+  if (path === undefined && keys !== tooDeep) return '(unknown)';
+  return path;
 }
 
 const tooDeep = -1;
 
-/** Deepest nesting looked into: an entry within jsonDepthMax, inside a batch's {entries: [{entry…}]}. */
-const depthLookedMax = limits.jsonDepthMax + 4;
+/** Deepest nesting the count walks (recursively): an entry within jsonDepthMax, inside a batch. */
+const depthCountedMax = limits.jsonDepthMax + 4;
 
 /** The colons of a JSON text that are not inside a string: one per object member. */
 function colonsOutsideStrings(text: string): number {
   let colons = 0;
   let at = 0;
+  // The next colon at or after `at`: searched again only once passed, so that the scan stays linear
+  // (a text of many strings and few colons would otherwise search to its end after each string).
+  let colon = text.indexOf(':');
   for (;;) {
     const quote = text.indexOf('"', at);
     const end = quote === -1 ? text.length : quote;
-    for (let colon = text.indexOf(':', at); colon !== -1 && colon < end; colon = text.indexOf(':', colon + 1)) colons++;
+    while (colon !== -1 && colon < end) {
+      colons++;
+      colon = text.indexOf(':', colon + 1);
+    }
     if (quote === -1) return colons;
     at = stringEnd(text, quote);
     if (at === -1) return colons;
+    if (colon !== -1 && colon < at) colon = text.indexOf(':', at);
   }
 }
 
@@ -70,12 +80,12 @@ function stringEnd(text: string, quote: number): number {
 }
 
 /**
- * The own keys of every object in a value JSON.parse returned ("__proto__" included: for…in sees it),
- * or `tooDeep` past the nesting any of our formats has.
+ * The own keys of every object in a value JSON.parse returned ("__proto__" included), or `tooDeep`
+ * past the nesting the count walks.
  */
 function keyCount(value: unknown, depth: number): number {
   if (typeof value !== 'object' || value === null) return 0;
-  if (depth > depthLookedMax) return tooDeep;
+  if (depth > depthCountedMax) return tooDeep;
   let count = 0;
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -86,7 +96,8 @@ function keyCount(value: unknown, depth: number): number {
     return count;
   }
   const record = value as Record<string, unknown>;
-  for (const key in record) {
+  // Object.keys, not for…in: a key added to Object.prototype must not count as one of the text's.
+  for (const key of Object.keys(record)) {
     const inner = keyCount(record[key], depth + 1);
     if (inner === tooDeep) return tooDeep;
     count += 1 + inner;
@@ -94,112 +105,96 @@ function keyCount(value: unknown, depth: number): number {
   return count;
 }
 
+/** An object being read (its names so far) or an array; `key` is the member or item being read. */
+interface Frame {
+  readonly names: Set<string> | undefined;
+  key: string | number;
+}
+
+const space = new Set([' ', '\t', '\r', '\n']);
+
 /**
- * Reads the text again, object by object, and answers the path of the first name an object gives twice
- * (names compared once unescaped: "a" and "\u0061" are the same name). Undefined when the text has none,
- * is not JSON, or nests deeper than any of our formats (the caller refuses those otherwise).
+ * Reads the text again, name by name, and answers the path of the first name an object gives twice
+ * (names compared once unescaped: "a" and "\u0061" are the same name), or undefined when none does or
+ * the text stops being JSON first. Iterative, with a frame per open object or array: any depth.
  */
 export function firstRepeatedKey(text: string): string | undefined {
-  const reader = new RepeatReader(text);
-  try {
-    reader.value(0);
-  } catch (e) {
-    if (e instanceof RepeatFound) return e.path;
-    if (e instanceof NotJson) return undefined;
-    throw e;
-  }
-  return undefined;
-}
-
-class RepeatFound {
-  constructor(readonly path: string) {}
-}
-
-class NotJson {}
-
-class RepeatReader {
-  private at = 0;
-  private readonly path: (string | number)[] = [];
-
-  constructor(private readonly text: string) {}
-
-  value(depth: number): void {
-    if (depth > depthLookedMax) throw new NotJson();
-    this.skipSpace();
-    const c = this.text[this.at];
-    if (c === '{') return this.object(depth);
-    if (c === '[') return this.array(depth);
-    if (c === '"') {
-      this.string();
-      return;
-    }
-    // A number or a literal: everything up to the next delimiter.
-    const start = this.at;
-    while (this.at < this.text.length && !',]} \t\r\n'.includes(this.text[this.at] ?? '')) this.at++;
-    if (this.at === start) throw new NotJson();
-  }
-
-  private object(depth: number): void {
-    this.at++;
-    const names = new Set<string>();
-    this.skipSpace();
-    if (this.text[this.at] === '}') {
-      this.at++;
-      return;
-    }
-    for (;;) {
-      this.skipSpace();
-      if (this.text[this.at] !== '"') throw new NotJson();
-      const name = this.string();
-      this.path.push(name);
-      if (names.has(name)) throw new RepeatFound(this.path.join('.'));
-      names.add(name);
-      this.skipSpace();
-      if (this.text[this.at] !== ':') throw new NotJson();
-      this.at++;
-      this.value(depth + 1);
-      this.path.pop();
-      if (this.endOf('}')) return;
-    }
-  }
-
-  private array(depth: number): void {
-    this.at++;
-    this.skipSpace();
-    if (this.text[this.at] === ']') {
-      this.at++;
-      return;
-    }
-    for (let i = 0; ; i++) {
-      this.path.push(i);
-      this.value(depth + 1);
-      this.path.pop();
-      if (this.endOf(']')) return;
-    }
-  }
-
-  /** After a member or an item: true at the closing bracket (consumed), false after a comma. */
-  private endOf(close: string): boolean {
-    this.skipSpace();
-    const c = this.text[this.at++];
-    if (c === close) return true;
-    if (c !== ',') throw new NotJson();
-    return false;
-  }
-
-  private string(): string {
-    const end = stringEnd(this.text, this.at);
-    if (end === -1) throw new NotJson();
-    const raw = this.text.slice(this.at, end);
-    this.at = end;
+  const frames: Frame[] = [];
+  let at = 0;
+  const skipSpace = () => {
+    while (at < text.length && space.has(text[at] ?? '')) at++;
+  };
+  /** Reads a member's name and its colon into the top frame; the path when the name is a repeat. */
+  const memberName = (frame: Frame): string | undefined | false => {
+    skipSpace();
+    if (text[at] !== '"') return false;
+    const name = readString();
+    if (name === undefined) return false;
+    frame.key = name;
+    if (frame.names?.has(name)) return frames.map((f) => f.key).join('.');
+    frame.names?.add(name);
+    skipSpace();
+    if (text[at] !== ':') return false;
+    at++;
+    return undefined;
+  };
+  const readString = (): string | undefined => {
+    const end = stringEnd(text, at);
+    if (end === -1) return undefined;
+    const raw = text.slice(at, end);
+    at = end;
     try {
       return JSON.parse(raw) as string;
     } catch {
-      throw new NotJson();
+      return undefined;
     }
-  }
-
-  private skipSpace(): void {
-    while (this.at < this.text.length && ' \t\r\n'.includes(this.text[this.at] ?? '')) this.at++;
+  };
+  for (;;) {
+    // A value starts here.
+    skipSpace();
+    const c = text[at];
+    if (c === '{' || c === '[') {
+      at++;
+      skipSpace();
+      if (text[at] === (c === '{' ? '}' : ']')) {
+        at++;
+      } else {
+        const frame: Frame = { names: c === '{' ? new Set() : undefined, key: 0 };
+        frames.push(frame);
+        if (c === '{') {
+          const named = memberName(frame);
+          if (named === false) return undefined;
+          if (named !== undefined) return named;
+        }
+        continue;
+      }
+    } else if (c === '"') {
+      if (readString() === undefined) return undefined;
+    } else {
+      const start = at;
+      while (at < text.length && !',]} \t\r\n'.includes(text[at] ?? ',')) at++;
+      if (at === start) return undefined;
+    }
+    // A value ended: close what it ends, up to the next member or item.
+    let next = false;
+    while (!next) {
+      const frame = frames.at(-1);
+      if (frame === undefined) return undefined;
+      skipSpace();
+      const d = text[at++];
+      if (d === (frame.names === undefined ? ']' : '}')) {
+        frames.pop();
+      } else if (d !== ',') {
+        return undefined;
+      } else if (frame.names === undefined) {
+        frame.key = (frame.key as number) + 1;
+        next = true;
+      } else {
+        const named = memberName(frame);
+        if (named === false) return undefined;
+        if (named !== undefined) return named;
+        next = true;
+      }
+    }
   }
 }

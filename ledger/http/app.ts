@@ -251,11 +251,16 @@ export function createApp(options: AppOptions): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Refused before its body was read (too large, not JSON, no such route): the connection is closed
     // after the answer rather than kept, which would mean reading and dropping all the rest first.
-    if (!req.complete) res.setHeader('Connection', 'close');
+    if (!req.complete && bodyAnnounced(req)) res.setHeader('Connection', 'close');
     const error = err instanceof URIError ? ledgerError('LEDGER_BAD_QUERY', 'malformed percent-encoding in the path') : err instanceof CaisseError ? err : (bodyParserError(err) ?? err);
     sendError(req, res, error);
   });
   return app;
+}
+
+/** A request that carries a body (chunked, or a length above zero): unread, it would have to be drained. */
+function bodyAnnounced(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 function b64(bytes: Uint8Array): string {

@@ -1,4 +1,4 @@
-import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CaisseError } from '../../domain/error-spec.js';
@@ -17,7 +17,8 @@ export interface ReadOnlyStore {
  * which it must create when it is missing: in a directory the reader cannot write (a read-only
  * mount, a backup owned by another user) a stopped ledger's database, or its copy with its `-wal`,
  * cannot be opened in place. It is then copied, with its `-wal`, into a directory of `tempDir` and
- * read there; the copy is refused if either file changed while it was made.
+ * read there; the copy is refused if either file changed while it was made. Its directory is named
+ * for the process: a copy left by a process that was killed is removed by the next one.
  */
 export function openReadOnlyStore(path: string, tempDir = tmpdir()): ReadOnlyStore {
   try {
@@ -26,7 +27,8 @@ export function openReadOnlyStore(path: string, tempDir = tmpdir()): ReadOnlySto
   } catch (e) {
     if (!(e instanceof CaisseError && e.code === 'LEDGER_DATABASE_UNREADABLE' && readableInReadOnlyDirectory(path))) throw e;
   }
-  const copyDir = mkdtempSync(join(tempDir, 'caisse-lecture-'));
+  removeCopiesOfDeadProcesses(tempDir);
+  const copyDir = mkdtempSync(join(tempDir, `${copyPrefix}${process.pid}-`));
   try {
     const copy = join(copyDir, basename(path));
     const files = existsSync(`${path}-wal`) ? [path, `${path}-wal`] : [path];
@@ -45,6 +47,25 @@ export function openReadOnlyStore(path: string, tempDir = tmpdir()): ReadOnlySto
   } catch (e) {
     rmSync(copyDir, { recursive: true, force: true });
     throw e;
+  }
+}
+
+const copyPrefix = 'caisse-lecture-';
+
+function removeCopiesOfDeadProcesses(tempDir: string): void {
+  for (const name of readdirSync(tempDir)) {
+    const pid = Number(/^caisse-lecture-(\d+)-/.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(join(tempDir, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, another user's.
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

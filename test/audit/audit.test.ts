@@ -361,13 +361,17 @@ describe('an auditor’s copy of a ledger', () => {
     expect(statSync(join(copy, `${homeFiles.database}-wal`)).size).toBeGreaterThan(0);
     const temp = mkdtempSync(join(tmpdir(), 'caisse-audit-temp-'));
     extraDirs.push(temp);
+    // What an audit killed during its copy left (its process is gone), and a copy of a live one.
+    const leftByDead = join(temp, 'caisse-lecture-4194305-abcdef');
+    const live = join(temp, `caisse-lecture-${process.pid}-abcdef`);
+    for (const dir of [leftByDead, live]) cpSync(copy, dir, { recursive: true });
     const readOnly = makeReadOnly(copy);
     try {
       const report = await audit({ data: readOnly.dir }, { threads: 0, tempDir: temp });
       expect(report.entries).toBe(h.ledger.treeSize());
       expect(readdirSync(readOnly.dir).sort()).toEqual([homeFiles.config, homeFiles.database, `${homeFiles.database}-wal`, homeFiles.verifierKey].sort());
-      // The private copy is gone with the audit.
-      expect(readdirSync(temp)).toEqual([]);
+      // Its private copy is gone with the audit, and so is the dead process's; the live one's stays.
+      expect(readdirSync(temp)).toEqual([`caisse-lecture-${process.pid}-abcdef`]);
     } finally {
       readOnly.undo();
     }

@@ -31,6 +31,19 @@ afterEach(async () => {
 });
 
 /** Serves the fixture's ledger on 127.0.0.1 on a free port, in process, as `ledger serve` does. */
+/** Serves `front` (a hostile server in front of the real API) and answers the audit's failure against it. */
+async function auditThrough(front: express.Express) {
+  const s = await new Promise<Server>((done) => {
+    const listening = front.listen(0, '127.0.0.1', () => done(listening));
+  });
+  try {
+    return await failure(audit({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` }, { threads: 0 }));
+  } finally {
+    s.closeAllConnections();
+    await new Promise<void>((done) => s.close(() => done()));
+  }
+}
+
 async function serve(f: { readonly h: LedgerHarness }): Promise<string> {
   const app = createApp({ ledger: f.h.ledger, pool: new VerifierPool(0), ledgerPublicKey: f.h.ledgerKey.publicKey });
   const s = await new Promise<Server>((done, fail) => {
@@ -147,15 +160,7 @@ describe('audit over HTTP (--url)', () => {
         res.json(listing(String(req.query.after ?? '')));
       });
       front.use(real);
-      const s = await new Promise<Server>((done) => {
-        const listening = front.listen(0, '127.0.0.1', () => done(listening));
-      });
-      try {
-        return await failure(audit({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` }, { threads: 0 }));
-      } finally {
-        s.closeAllConnections();
-        await new Promise<void>((done) => s.close(() => done()));
-      }
+      return auditThrough(front);
     };
     // Empty pages that always promise another.
     let n = 0;
@@ -182,15 +187,7 @@ describe('audit over HTTP (--url)', () => {
         res.json({ entries: reorder(rows) });
       });
       front.use(real);
-      const s = await new Promise<Server>((done) => {
-        const listening = front.listen(0, '127.0.0.1', () => done(listening));
-      });
-      try {
-        return await failure(audit({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` }, { threads: 0 }));
-      } finally {
-        s.closeAllConnections();
-        await new Promise<void>((done) => s.close(() => done()));
-      }
+      return auditThrough(front);
     };
     const swapped = await serving((rows) => [rows[1], rows[0], ...rows.slice(2)]);
     expect(swapped.code).toBe('AUDIT_INDEX_MISMATCH');

@@ -232,6 +232,10 @@ describe('malformed bodies', () => {
     await expectRefused(post(text.replace('{"entry":', '{"entry":{},"\\u0065ntry":')), 'LEDGER_BAD_JSON');
     const batch = await expectRefused(post(`{"entries":[${text},${twice}]}`, '/v1/entries/batch'), 'LEDGER_BAD_JSON');
     expect((batch.json as { error: { detail: string } }).error.detail).toMatch(/entries\.1\.entry\.body\./);
+    // Beside an entry nested past any format (which a batch refuses on its own), the repeat is still found.
+    const deep = `{"entry":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const beside = await expectRefused(post(`{"entries":[${deep},${twice}]}`, '/v1/entries/batch'), 'LEDGER_BAD_JSON');
+    expect((beside.json as { error: { detail: string } }).error.detail).toMatch(/entries\.1\.entry\.body\./);
     // The same text with the name once goes through.
     const ok = await send(serverUrl(), post(text));
     expect(ok.status, ok.text.slice(0, 300)).toBe(201);
@@ -245,6 +249,12 @@ describe('malformed bodies', () => {
       expect(answer).toMatch(/^HTTP\/1\.1 413 /);
       expect(answer).toMatch(/\r\nConnection: close\r\n/i);
       expect(answer).toContain('"code":"LEDGER_BODY_TOO_LARGE"');
+    }
+    // A refused request with no body to drain keeps its connection (a till reuses it).
+    for (const request of ['GET /v1/nope HTTP/1.1', 'GET /v1/accounts?limit=abc HTTP/1.1']) {
+      const answer = await rawExchange(serverPort(), `${request}\r\nHost: 127.0.0.1\r\n\r\n`, 1000, false);
+      expect(answer, request).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect(answer, request).toMatch(/\r\nConnection: keep-alive\r\n/i);
     }
     expect(snapshot(d.store)).toEqual(before);
   });
