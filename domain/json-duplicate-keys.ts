@@ -26,24 +26,29 @@ export function parseJsonWithoutRepeats(text: string): unknown {
   return value;
 }
 
+/** A JSON text nested deeper than any of our formats (a batch of entries included). */
+export class JsonTooDeepError extends SyntaxError {
+  constructor() {
+    super(`nested more than ${depthCountedMax} levels deep`);
+  }
+}
+
 /**
  * Where the first repeated name of a text JSON.parse accepted (as `value`) is, as a dotted path
- * (`entry.body.amountCents`), or undefined when every object names each key once. Linear in the
- * text's length, at any depth: a batch whose other entry nests too deep (refused on its own) must not
- * carry a repeated name past the check.
+ * (`entry.body.amountCents`), or undefined when every object names each key once. Throws
+ * JsonTooDeepError for a value nested deeper than any format: it is refused whole rather than read
+ * again (a batch's other entry must not hide a repeat behind one that is refused on its own).
  */
 export function repeatedKeyPath(text: string, value: unknown): string | undefined {
   const keys = keyCount(value, 0);
-  if (keys !== tooDeep && colonsOutsideStrings(text) === keys) return undefined;
-  // Deeper than the count looks, or a repeat: the text is read again, name by name.
-  const path = firstRepeatedKey(text);
-  if (path === undefined && keys !== tooDeep) return '(unknown)';
-  return path;
+  if (keys === tooDeep) throw new JsonTooDeepError();
+  if (colonsOutsideStrings(text) === keys) return undefined;
+  return firstRepeatedKey(text) ?? '(unknown)';
 }
 
 const tooDeep = -1;
 
-/** Deepest nesting the count walks (recursively): an entry within jsonDepthMax, inside a batch. */
+/** Deepest nesting of a text: an entry within jsonDepthMax, inside a batch's {entries: [{entry…}]}. */
 const depthCountedMax = limits.jsonDepthMax + 4;
 
 /** The colons of a JSON text that are not inside a string: one per object member. */

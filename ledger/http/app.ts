@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { timingSafeEqual } from 'node:crypto';
 import { signingMessageOfBodyBytes } from '../../domain/entry/sign.js';
 import { CaisseError } from '../../domain/error-spec.js';
+import { territorySchema } from '../../domain/entry/schema.js';
 import { canonicalJson } from '../../domain/jcs.js';
 import { limits } from '../../domain/limits.js';
 import { ledgerError } from '../errors.js';
@@ -12,7 +13,7 @@ import { inclusionProof } from '../merkle/inclusion.js';
 import { consistencyProof } from '../merkle/consistency.js';
 import { vkey } from '../formats/note.js';
 import { decodeBatch, decodeSubmission } from './decode.js';
-import { plainJsonBody, refuseOversizeBody, verifyBodyText } from './json-body.js';
+import { plainJsonBody, refuseCompressedBody, refuseOversizeBody, refuseRepeatedKeys, verifyBodyText } from './json-body.js';
 import { errorBody, queryIndex, queryText, requestLang, sendError } from './respond.js';
 import { receiptPage } from './receipt-page.js';
 
@@ -142,14 +143,14 @@ export function createApp(options: AppOptions): express.Express {
     }
   });
 
-  app.post('/v1/entries', refuseOversizeBody(limits.bodyBytesMax), requireJson, plainJsonBody(limits.bodyBytesMax), json(limits.bodyBytesMax), async (req, res) => {
+  app.post('/v1/entries', refuseOversizeBody(limits.bodyBytesMax), requireJson, refuseCompressedBody, plainJsonBody(limits.bodyBytesMax), json(limits.bodyBytesMax), refuseRepeatedKeys, async (req, res) => {
     const [outcome] = await submitVerified(ledger, pool, [decodeSubmission(req.body)], 'recheck');
     if (outcome === undefined) throw ledgerError('LEDGER_INTERNAL');
     if (!outcome.ok) throw outcome.error;
     res.status(outcome.receipt.replayed ? 200 : 201).json(outcome.receipt);
   });
 
-  app.post('/v1/entries/batch', refuseOversizeBody(limits.batchBodyBytesMax), requireJson, plainJsonBody(limits.batchBodyBytesMax), json(limits.batchBodyBytesMax), async (req, res) => {
+  app.post('/v1/entries/batch', refuseOversizeBody(limits.batchBodyBytesMax), requireJson, refuseCompressedBody, plainJsonBody(limits.batchBodyBytesMax), json(limits.batchBodyBytesMax), refuseRepeatedKeys, async (req, res) => {
     const raw = decodeBatch(req.body);
     const lang = requestLang(req);
     const decoded = raw.map((item, i): Submission | Outcome => {
@@ -228,7 +229,9 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.get('/v1/rules/:territory', (req, res) => {
-    const latest = store.latestRules(String(req.params.territory));
+    const territory = String(req.params.territory);
+    // Not a territory's name: no lookup (and nothing cached) for it.
+    const latest = territorySchema.safeParse(territory).success ? store.latestRules(territory) : undefined;
     if (latest === undefined) throw ledgerError('LEDGER_NOT_FOUND', `no rules published for ${req.params.territory}`);
     const row = store.logAt(latest.index);
     if (row === undefined) throw ledgerError('LEDGER_INTERNAL', 'rules entry missing');

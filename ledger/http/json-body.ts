@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import iconv from 'iconv-lite';
-import { firstRepeatedKey, parseJsonWithoutRepeats, RepeatedKeyError } from '../../domain/json-duplicate-keys.js';
+import { JsonTooDeepError, parseJsonWithoutRepeats, RepeatedKeyError, repeatedKeyPath } from '../../domain/json-duplicate-keys.js';
 import { ledgerError } from '../errors.js';
 
 /**
@@ -53,7 +53,7 @@ export function plainJsonBody(limitBytes: number) {
       try {
         req.body = parseStrictJson(Buffer.concat(chunks, receivedBytes).toString('utf8'));
       } catch (e) {
-        return settle(ledgerError('LEDGER_BAD_JSON', (e as Error).message));
+        return settle(bodyTextError(e as Error));
       }
       settle(undefined);
     });
@@ -76,13 +76,48 @@ function parseStrictJson(text: string): unknown {
   return parseJsonWithoutRepeats(json);
 }
 
+/** The decoded text of each body body-parser read, kept for the check after its parse. */
+const decodedBodies = new WeakMap<Request, string>();
+
 /**
- * body-parser's `verify` hook, for the bodies it reads (another charset, compressed, chunked): the same
- * two refusals as the plain path, on the decoded text before body-parser parses it.
+ * body-parser's `verify` hook, for the bodies it reads (another charset, chunked): an empty one is
+ * refused as on the plain path, and its text is kept for `refuseRepeatedKeys`.
  */
-export function verifyBodyText(_req: Request, _res: Response, body: Buffer, encoding: string): void {
-  const text = iconv.decode(body, encoding);
-  if (text.replace(/^\uFEFF/, '').trim().length === 0) throw ledgerError('LEDGER_BAD_JSON', 'empty body');
-  const repeated = firstRepeatedKey(text.replace(/^\uFEFF/, ''));
-  if (repeated !== undefined) throw ledgerError('LEDGER_BAD_JSON', new RepeatedKeyError(repeated).message);
+export function verifyBodyText(req: Request, _res: Response, body: Buffer, encoding: string): void {
+  const text = iconv.decode(body, encoding).replace(/^\uFEFF/, '');
+  if (text.trim().length === 0) throw ledgerError('LEDGER_BAD_JSON', 'empty body');
+  decodedBodies.set(req, text);
+}
+
+/**
+ * After body-parser: a name given twice, refused as on the plain path, with the same count first (the
+ * text is read again only when the count says there is a repeat).
+ */
+export function refuseRepeatedKeys(req: Request, _res: Response, next: NextFunction): void {
+  const text = decodedBodies.get(req);
+  if (text === undefined) return next();
+  decodedBodies.delete(req);
+  let repeated: string | undefined;
+  try {
+    repeated = repeatedKeyPath(text, req.body);
+  } catch (e) {
+    return next(bodyTextError(e as Error));
+  }
+  next(repeated === undefined ? undefined : ledgerError('LEDGER_BAD_JSON', new RepeatedKeyError(repeated).message));
+}
+
+/** Nested past any format: the entry's shape, as the walk names it for an entry alone; else not JSON. */
+function bodyTextError(e: Error) {
+  return e instanceof JsonTooDeepError ? ledgerError('LEDGER_INVALID_ENTRY', `body: ${e.message}`) : ledgerError('LEDGER_BAD_JSON', e.message);
+}
+
+/**
+ * A compressed body is refused: a few kilobytes of gzip inflate to megabytes of JSON (a thousand
+ * entries of empty objects, brackets nested a million deep), which cost the event loop seconds to
+ * refuse. Tills and the operators' tools send plain JSON.
+ */
+export function refuseCompressedBody(req: Request, _res: Response, next: NextFunction): void {
+  const encoding = req.headers['content-encoding'];
+  if (encoding === undefined || encoding.trim().toLowerCase() === 'identity') return next();
+  next(ledgerError('LEDGER_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding}: send the body uncompressed`));
 }

@@ -65,6 +65,8 @@ export const storeCacheLimits = {
   accountsMax: 200_000,
   balancesMax: 400_000,
   nodesMax: 1 << 16,
+  /** Territories whose latest rules are cached, misses included (GET /v1/rules/:territory asks for any name). */
+  territoriesMax: 1024,
 } as const;
 
 /**
@@ -448,8 +450,10 @@ export class SqliteStore implements LedgerState {
     if (cached !== undefined) return cached ?? undefined;
     const r = this.s.rulesLatest.get(territory) as Row | undefined;
     const latest = r === undefined ? undefined : { version: r.version as string, documentHash: r.document_hash as string, index: r.idx as number };
-    // Territories are a handful: the cache is bounded by the rules table itself.
-    if (this.stateCached) this.rulesCache.set(territory, latest ?? null);
+    if (this.stateCached) {
+      if (this.rulesCache.size >= storeCacheLimits.territoriesMax) this.rulesCache.clear();
+      this.rulesCache.set(territory, latest ?? null);
+    }
     return latest;
   }
 

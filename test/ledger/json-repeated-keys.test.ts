@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstRepeatedKey, repeatedKeyPath } from '../../domain/json-duplicate-keys.js';
+import { firstRepeatedKey, JsonTooDeepError, repeatedKeyPath } from '../../domain/json-duplicate-keys.js';
+import { limits } from '../../domain/limits.js';
 
 // Keys and strings that trip a scanner: colons, quotes, backslashes, escapes, "__proto__".
 const tricky = fc.constantFrom('a', ':', '":"', '\\', '\\"', 'x\\', '"', '__proto__', '\u00e9', '{', '}', ',', 'a:b');
@@ -88,14 +89,15 @@ describe('names given twice in a JSON object', () => {
     expect(firstRepeatedKey('{"a" 1}')).toBeUndefined();
   });
 
-  it('finds a repeat at any depth, and beside a part nested deeper than any format (a batch refuses that part alone)', () => {
+  it('refuses whole a text nested deeper than any format, rather than read it again', () => {
     const levels = 100_000;
     const deep = `${'{"a":'.repeat(levels)}{"b":1,"b":2}${'}'.repeat(levels)}`;
-    expect(repeatedKeyPath(deep, JSON.parse(deep))).toBe(`${'a.'.repeat(levels)}b`);
+    expect(() => repeatedKeyPath(deep, JSON.parse(deep))).toThrow(JsonTooDeepError);
     const batch = `{"entries":[{"entry":${'['.repeat(levels)}${']'.repeat(levels)}},{"entry":{"amountCents":1,"amountCents":999}}]}`;
-    expect(repeatedKeyPath(batch, JSON.parse(batch))).toBe('entries.1.entry.amountCents');
-    const clean = `{"entries":[{"entry":${'['.repeat(levels)}${']'.repeat(levels)}},{"entry":{"amountCents":1}}]}`;
-    expect(repeatedKeyPath(clean, JSON.parse(clean))).toBeUndefined();
+    expect(() => repeatedKeyPath(batch, JSON.parse(batch))).toThrow(JsonTooDeepError);
+    // Within the depth a batch of entries has, a repeat is found at its place.
+    const nested = `{"entries":[{"entry":${'{"a":'.repeat(limits.jsonDepthMax)}{"b":1,"b":2}${'}'.repeat(limits.jsonDepthMax)}}]}`;
+    expect(repeatedKeyPath(nested, JSON.parse(nested))).toBe(`entries.0.entry.${'a.'.repeat(limits.jsonDepthMax)}b`);
   });
 
   it('reads in time linear in the text: a body of a million strings and no colon is counted, not searched to its end each time', () => {

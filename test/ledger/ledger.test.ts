@@ -21,7 +21,7 @@ import {
 import { signEntry } from '../../domain/entry/sign.js';
 import { entryFormatVersion, type EntryBody } from '../../domain/entry/schema.js';
 import { Ledger } from '../../ledger/core/ledger.js';
-import { SqliteStore } from '../../ledger/store/sqlite-store.js';
+import { SqliteStore, storeCacheLimits } from '../../ledger/store/sqlite-store.js';
 import { schemaVersion } from '../../ledger/store/schema.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -448,5 +448,13 @@ describe('the genesis entry', () => {
       store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the store’s caches', () => {
+  it('keeps a bounded number of territories, asked for by any name (GET /v1/rules/:territory)', () => {
+    for (let i = 0; i < 3 * storeCacheLimits.territoriesMax; i++) expect(h.store.latestRules(`territoire-${i}-${'x'.repeat(200)}`)).toBeUndefined();
+    const cached = (h.store as unknown as { rulesCache: Map<string, unknown> }).rulesCache;
+    expect(cached.size).toBeLessThanOrEqual(storeCacheLimits.territoriesMax);
   });
 });
