@@ -109,6 +109,11 @@ function explainRefusal<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafeParse
 
 const predicates = new WeakMap<Schema, JsonPredicate>();
 
+function lengthWithinBounds(def: SchemaDef, length: number): boolean {
+  const { minLength, maxLength } = constraintsOf(def, '');
+  return length >= minLength && length <= maxLength;
+}
+
 /** A sub-schema's predicate, compiled once (it compiled already as part of its parent). */
 function predicateOf(schema: Schema): JsonPredicate {
   let accepts = predicates.get(schema);
@@ -143,7 +148,8 @@ function firstFailingPart(schema: Schema, value: unknown): { schema: Schema; val
           break;
         }
       }
-    } else if (def.type === 'array' && Array.isArray(value)) {
+    } else if (def.type === 'array' && Array.isArray(value) && lengthWithinBounds(def, value.length)) {
+      // Past its length bounds, the array itself is at fault: zod names that before its items.
       const element = required(def.element, '');
       const accepts = predicateOf(element);
       const at = value.findIndex((item) => !accepts(item));
@@ -179,6 +185,20 @@ function fail(where: string, what: string): never {
 function compile(schema: Schema, where: string): JsonPredicate {
   const def = schema._zod.def;
   if (def.coerce === true) fail(where, 'coercion');
+  const constraints = constraintsOf(def, where);
+  const { lengthChecked, boundChecked, patterns, refinements } = constraints;
+  if ((lengthChecked && def.type !== 'string' && def.type !== 'array') || (patterns.length > 0 && def.type !== 'string')) fail(where, `a length or pattern check on ${def.type}`);
+  if (boundChecked && def.type !== 'number') fail(where, `a bound on ${def.type}`);
+  const own = compileType(def, constraints, where);
+  if (refinements.length === 0) return own;
+  return (v) => {
+    if (!own(v)) return false;
+    for (const refine of refinements) if (refine(v) !== true) return false;
+    return true;
+  };
+}
+
+function constraintsOf(def: SchemaDef, where: string): Constraints {
   const constraints: Constraints = {
     minLength: 0,
     maxLength: Infinity,
@@ -192,16 +212,7 @@ function compile(schema: Schema, where: string): JsonPredicate {
     refinements: [],
   };
   for (const check of def.checks ?? []) gather(constraints, check._zod.def, where);
-  const { lengthChecked, boundChecked, patterns, refinements } = constraints;
-  if ((lengthChecked && def.type !== 'string' && def.type !== 'array') || (patterns.length > 0 && def.type !== 'string')) fail(where, `a length or pattern check on ${def.type}`);
-  if (boundChecked && def.type !== 'number') fail(where, `a bound on ${def.type}`);
-  const own = compileType(def, constraints, where);
-  if (refinements.length === 0) return own;
-  return (v) => {
-    if (!own(v)) return false;
-    for (const refine of refinements) if (refine(v) !== true) return false;
-    return true;
-  };
+  return constraints;
 }
 
 function compileType(def: SchemaDef, c: Constraints, where: string): JsonPredicate {

@@ -195,6 +195,15 @@ export const valueMutations: Readonly<Record<string, ValueMutation>> = {
     array.push(clone(random.pick(array)));
     return value;
   },
+  floodArray(value, random) {
+    // Many items, some junk: past the array's bounds or not, with faults in the items or not.
+    const arrays = allPaths(value).filter((p) => Array.isArray(getAt(value, p)));
+    if (arrays.length === 0) return value;
+    const array = getAt(value, random.pick(arrays)) as Json[];
+    const junk: Json = random.pick<Json>([{}, 0, 'x', null]);
+    for (let n = random.int(1, 1500); n > 0; n--) array.push(array.length > 0 && random.next() < 0.5 ? clone(random.pick(array)) : clone(junk));
+    return value;
+  },
   dropArrayItem(value, random) {
     const arrays = allPaths(value).filter((p) => Array.isArray(getAt(value, p)) && (getAt(value, p) as Json[]).length > 0);
     if (arrays.length === 0) return value;

@@ -155,6 +155,12 @@ describe('compileJsonPredicate', () => {
     const items = jsonSafeParser(z.array(z.strictObject({ a: z.string(), b: z.int() })));
     const empty = items(JSON.parse(`[${Array(1000).fill('{}').join(',')}]`));
     expect(empty.error?.issues.map((i) => [i.code, i.path])).toEqual([['invalid_type', [0, 'a']], ['invalid_type', [0, 'b']]]);
+    // Past its length bounds, the array itself is named, as zod names it, not its first bad item.
+    const bounded = z.strictObject({ xs: z.array(z.strictObject({ a: z.string() })).min(1).max(3) });
+    for (const xs of [[], [{}, {}, {}, {}, {}]]) {
+      const value = { xs };
+      expect(jsonSafeParser(bounded)(value).error?.issues[0]).toStrictEqual(bounded.safeParse(value).error?.issues[0]);
+    }
     // A record with a "__proto__" key: zod decides (and drops it), the predicate does not accept it.
     const record = z.record(z.string(), z.unknown());
     const withProto: unknown = JSON.parse('{"__proto__":1,"x":2}');
