@@ -6,8 +6,6 @@ import { SqliteStore } from './sqlite-store.js';
 
 export interface ReadOnlyStore {
   readonly store: SqliteStore;
-  /** Where the database was copied to, when it could not be read in place. */
-  readonly copiedTo?: string;
   /** Closes the store and removes the copy, if any. */
   close(): void;
 }
@@ -38,7 +36,6 @@ export function openReadOnlyStore(path: string, tempDir = tmpdir()): ReadOnlySto
     const store = SqliteStore.open(copy, { readonly: true });
     return {
       store,
-      copiedTo: copy,
       close() {
         store.close();
         rmSync(copyDir, { recursive: true, force: true });
@@ -54,7 +51,8 @@ const copyPrefix = 'caisse-lecture-';
 
 function removeCopiesOfDeadProcesses(tempDir: string): void {
   for (const name of readdirSync(tempDir)) {
-    const pid = Number(/^caisse-lecture-(\d+)-/.exec(name)?.[1]);
+    if (!name.startsWith(copyPrefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(copyPrefix.length))?.[1]);
     if (Number.isSafeInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(join(tempDir, name), { recursive: true, force: true });
   }
 }
